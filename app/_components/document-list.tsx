@@ -1,0 +1,37 @@
+import Link from "next/link";
+import type { DocumentListItem } from "@/lib/document-types";
+import type { DocumentStatus } from "@/lib/events";
+import { ProgressBar } from "./progress-bar";
+
+/** How a status reads to a person. */
+export const STATUS_LABELS: Record<DocumentStatus, string> = {
+  queued: "Queued",
+  processing: "Processing",
+  done: "Done",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** The owner's documents, each with its live progress and, when it failed, why. */
+export function DocumentList({ documents }: { documents: DocumentListItem[] }) {
+  if (documents.length === 0) {
+    return <p className="empty-note">No documents yet. Upload a file to see its summary here.</p>;
+  }
+  return (
+    <ul className="document-list">
+      {documents.map((doc) => (
+        <li key={doc.id} className="document-row" data-testid="document-row" data-id={doc.id} data-status={doc.status}>
+          <div className="document-row-head">
+            <Link href={`/documents/${doc.id}`} className="document-title">
+              {doc.title}
+            </Link>
+            <span className={`status status-${doc.status}`}>{STATUS_LABELS[doc.status]}</span>
+          </div>
+          <p className="document-filename">{doc.filename}</p>
+          <ProgressBar title={doc.title} status={doc.status} stage={doc.stage} progress={doc.progress} />
+          {doc.status === "failed" && doc.error ? <p className="document-error">{doc.error}</p> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import type { DocumentListItem } from "@/lib/document-types";
+import { STAGE_LABELS, type DocumentStatus } from "@/lib/events";
+import { STATUS_LABELS } from "./document-list";
+import { ProgressBar } from "./progress-bar";
+import { useLiveDocuments } from "./use-live-documents";
+
+function isFinished(status: DocumentStatus): boolean {
+  return status === "done" || status === "failed" || status === "cancelled";
+}
+
+/**
+ * One document's live status on its own page: the bar while it runs, the reason when it failed.
+ * When it finishes, the page data is read again so the summary and similar documents appear.
+ */
+export function LiveDocumentStatus({ document }: { document: DocumentListItem }) {
+  const router = useRouter();
+  const { documents } = useLiveDocuments([document]);
+  const current = documents.find((doc) => doc.id === document.id) ?? document;
+  const finished = isFinished(current.status);
+  const finishedOnLoad = useRef(isFinished(document.status));
+
+  useEffect(() => {
+    if (finished && !finishedOnLoad.current) {
+      finishedOnLoad.current = true;
+      router.refresh();
+    }
+  }, [finished, router]);
+
+  return (
+    <div className="live-status">
+      <p className="status-line">
+        Status: <span className={`status status-${current.status}`}>{STATUS_LABELS[current.status]}</span>
+      </p>
+      {finished ? null : <ProgressBar title={current.title} status={current.status} stage={current.stage} progress={current.progress} />}
+      {current.status === "failed" ? (
+        <div role="alert" className="alert">
+          <p className="alert-title">Failed at {STAGE_LABELS[current.stage]}</p>
+          <p>{current.error ?? "This document could not be processed."}</p>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { STAGE_LABELS, type DocumentStatus, type Stage } from "@/lib/events";
+
+export interface ProgressBarProps {
+  /** The document's title, named in the bar's accessible label. */
+  title: string;
+  status: DocumentStatus;
+  stage: Stage;
+  progress: number;
+}
+
+/** The words under a bar: the running stage and percentage, or how the document ended. */
+export function progressText({ status, stage, progress }: Omit<ProgressBarProps, "title">): string {
+  switch (status) {
+    case "queued":
+      return `Queued · ${progress}%`;
+    case "done":
+      return "Done";
+    case "failed":
+      return `Failed at ${STAGE_LABELS[stage]}`;
+    case "cancelled":
+      return "Cancelled";
+    default:
+      return `${STAGE_LABELS[stage]} · ${progress}%`;
+  }
+}
+
+/** One document's processing progress: an accessible bar with its stage label. */
+export function ProgressBar({ title, status, stage, progress }: ProgressBarProps) {
+  const value = Math.min(100, Math.max(0, Math.round(progress)));
+  const text = progressText({ status, stage, progress: value });
+  return (
+    <div className="progress" data-status={status}>
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label={`Progress of ${title}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={value}
+        aria-valuetext={text}
+        data-testid="progress"
+      >
+        <div className="progress-fill" style={{ width: `${value}%` }} />
+      </div>
+      <span className="progress-text">{text}</span>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+"use client";
+
+import { useId, useRef, useState, type DragEvent } from "react";
+import type { UploadedDocument } from "@/lib/document-types";
+
+/** The file types the dialog offers; the server still judges every file by its content. */
+const ACCEPT = ".pdf,.txt,.md,.markdown,.html,.htm";
+
+const FALLBACK_ERROR = "The upload did not go through. Check your connection and try again.";
+
+/** Sends files as multipart parts named `files`; answers the documents or throws the server's message. */
+async function uploadFiles(files: File[]): Promise<UploadedDocument[]> {
+  const body = new FormData();
+  for (const file of files) body.append("files", file, file.name);
+  let response: Response;
+  try {
+    response = await fetch("/api/documents", { method: "POST", body });
+  } catch {
+    throw new Error(FALLBACK_ERROR);
+  }
+  const answer = (await response.json().catch(() => null)) as { documents?: UploadedDocument[]; error?: string } | null;
+  if (!response.ok || !answer?.documents) throw new Error(answer?.error ?? FALLBACK_ERROR);
+  return answer.documents;
+}
+
+function duplicateNotice(duplicates: UploadedDocument[]): string | null {
+  if (duplicates.length === 0) return null;
+  const names = duplicates.map((doc) => `“${doc.filename}”`).join(", ");
+  return duplicates.length === 1 ? `${names} is already in your library.` : `${names} are already in your library.`;
+}
+
+/** Drop zone and "Choose files" button; hands the documents the server created to `onUploaded`. */
+export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDocument[]) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const hintId = useId();
+  const [sending, setSending] = useState(0);
+  const [dragging, setDragging] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function send(files: File[]) {
+    if (files.length === 0) return;
+    setError(null);
+    setNotice(null);
+    setSending((count) => count + 1);
+    try {
+      const documents = await uploadFiles(files);
+      onUploaded(documents);
+      setNotice(duplicateNotice(documents.filter((doc) => doc.duplicate)));
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setSending((count) => count - 1);
+    }
+  }
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setDragging(false);
+    void send(Array.from(event.dataTransfer.files));
+  }
+
+  function onDragOver(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    setDragging(true);
+  }
+
+  const busy = sending > 0;
+  return (
+    <section className="upload" aria-labelledby={`${hintId}-title`}>
+      <h2 id={`${hintId}-title`} className="visually-hidden">
+        Upload documents
+      </h2>
+      <div
+        className={`drop-zone${dragging ? " is-dragging" : ""}`}
+        data-testid="drop-zone"
+        aria-busy={busy}
+        onDragEnter={onDragOver}
+        onDragOver={onDragOver}
+        onDragLeave={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={onDrop}
+      >
+        <p className="drop-zone-text">Drop PDF, text, Markdown or HTML files here</p>
+        <p className="drop-zone-or">or</p>
+        <button type="button" className="button" onClick={() => input.current?.click()} disabled={busy} aria-describedby={hintId}>
+          Choose files
+        </button>
+        <input
+          ref={input}
+          type="file"
+          multiple
+          accept={ACCEPT}
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-label="Files to upload"
+          onChange={(event) => {
+            const files = Array.from(event.currentTarget.files ?? []);
+            event.currentTarget.value = "";
+            void send(files);
+          }}
+        />
+        <p id={hintId} className="drop-zone-hint">
+          Several files at once are fine. Each is summarized in the background.
+        </p>
+      </div>
+      <div className="upload-messages">
+        <p role="status" className="upload-status">
+          {busy ? "Uploading…" : (notice ?? "")}
+        </p>
+        {error ? (
+          <p role="alert" className="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
+    </section>
+  );
+}

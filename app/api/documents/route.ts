@@ -1,0 +1,39 @@
+import { createDocuments, listDocuments, toUploaded } from "@/lib/documents";
+import { errorResponse } from "@/lib/http";
+import { logger } from "@/lib/logger";
+import { currentOwnerId } from "@/lib/owner";
+import { publishProgress } from "@/lib/progress";
+import { receiveUpload } from "@/lib/upload";
+import { enqueueDocument } from "@/jobs/flow";
+
+export const dynamic = "force-dynamic";
+
+/** The owner's documents, newest first. */
+export async function GET() {
+  try {
+    return Response.json({ documents: await listDocuments(currentOwnerId()) });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** Stores the uploaded files, creates their documents and enqueues their processing; answers at once. */
+export async function POST(request: Request) {
+  try {
+    const ownerId = currentOwnerId();
+    const files = await receiveUpload(request);
+    const created = await createDocuments(ownerId, files);
+    for (const { document, duplicate } of created) {
+      if (duplicate) continue;
+      // The row is committed first: if Redis is unreachable now, the document stays queued
+      // in the database and the reconciler enqueues it later.
+      await enqueueDocument(document.id).catch((error: Error) =>
+        logger.error("enqueue failed; left for the reconciler", { documentId: document.id, error: error.message }),
+      );
+      publishProgress(ownerId, { id: document.id, status: document.status, stage: document.stage, progress: document.progress });
+    }
+    return Response.json({ documents: created.map((c) => toUploaded(c.document, c.duplicate)) }, { status: 202 });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

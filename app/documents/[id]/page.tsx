@@ -1,0 +1,133 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { LiveDocumentStatus } from "@/app/_components/live-document-status";
+import type { DocumentDetail, DocumentListItem } from "@/lib/document-types";
+import { getDocumentDetail } from "@/lib/documents";
+import { NotFoundError } from "@/lib/http";
+import { currentOwnerId } from "@/lib/owner";
+
+export const dynamic = "force-dynamic";
+
+interface DocumentPageProps {
+  params: Promise<{ id: string }>;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  "application/pdf": "PDF",
+  "text/plain": "Plain text",
+  "text/markdown": "Markdown",
+  "text/html": "HTML",
+};
+
+const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+/** The document, or the 404 page; read once per request for both the metadata and the page. */
+const loadDocument = cache(async (id: string): Promise<DocumentDetail> => {
+  try {
+    return await getDocumentDetail(currentOwnerId(), id);
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+});
+
+function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function DateFact({ iso }: { iso: string | null }) {
+  if (!iso) return <>—</>;
+  return <time dateTime={iso}>{DATE_FORMAT.format(new Date(iso))} UTC</time>;
+}
+
+function listItem({ id, title, filename, status, stage, progress, error, createdAt }: DocumentDetail): DocumentListItem {
+  return { id, title, filename, status, stage, progress, error, createdAt };
+}
+
+export async function generateMetadata({ params }: DocumentPageProps): Promise<Metadata> {
+  const document = await loadDocument((await params).id);
+  return { title: `${document.title} · Docsum` };
+}
+
+export default async function DocumentPage({ params }: DocumentPageProps) {
+  const document = await loadDocument((await params).id);
+  return (
+    <article className="document">
+      <p className="back-link">
+        <Link href="/">← All documents</Link>
+      </p>
+      <h1>{document.title}</h1>
+
+      <dl className="facts">
+        <dt>File</dt>
+        <dd>{document.filename}</dd>
+        <dt>Type</dt>
+        <dd>{TYPE_NAMES[document.mimeType] ?? document.mimeType}</dd>
+        <dt>Size</dt>
+        <dd>{formatSize(document.size)}</dd>
+        <dt>Pages</dt>
+        <dd>{document.pages ?? "—"}</dd>
+        <dt>Uploaded</dt>
+        <dd>
+          <DateFact iso={document.createdAt} />
+        </dd>
+        <dt>Finished</dt>
+        <dd>
+          <DateFact iso={document.finishedAt} />
+        </dd>
+      </dl>
+
+      <LiveDocumentStatus document={listItem(document)} />
+
+      {document.status === "done" ? <Results document={document} /> : null}
+    </article>
+  );
+}
+
+function Results({ document }: { document: DocumentDetail }) {
+  const paragraphs = (document.summary ?? "").split(/\n\s*\n/).filter((text) => text.trim() !== "");
+  return (
+    <>
+      <section aria-labelledby="summary-title" className="summary">
+        <h2 id="summary-title">Summary</h2>
+        {paragraphs.length > 0 ? (
+          <div data-testid="summary">
+            {paragraphs.map((text, index) => (
+              <p key={index}>{text}</p>
+            ))}
+          </div>
+        ) : (
+          <p className="muted">No summary could be made from this document.</p>
+        )}
+        {document.provider ? (
+          <p className="provenance">
+            Summary by {document.provider}
+            {document.summaryModel ? ` (${document.summaryModel})` : ""}
+          </p>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="similar-title" className="similar">
+        <h2 id="similar-title">Similar documents</h2>
+        {document.similar.length > 0 ? (
+          <ul className="similar-list">
+            {document.similar.map((similar) => (
+              <li key={similar.id} data-testid="similar-item">
+                <Link href={`/documents/${similar.id}`}>{similar.title}</Link>
+                <span className="score">
+                  <span className="visually-hidden">similarity </span>
+                  {similar.score.toFixed(2)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">No similar documents in your library yet.</p>
+        )}
+      </section>
+    </>
+  );
+}

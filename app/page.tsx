@@ -1,0 +1,17 @@
+import { Library } from "@/app/_components/library";
+import { listDocuments } from "@/lib/documents";
+import { currentOwnerId } from "@/lib/owner";
+
+export const dynamic = "force-dynamic";
+
+/** The library: upload files and watch each one through the job chain. */
+export default async function HomePage() {
+  const documents = await listDocuments(currentOwnerId());
+  return (
+    <>
+      <h1>Summarize your documents</h1>
+      <p className="lead">Upload PDFs, text, Markdown or HTML. Each file is read, summarized and compared with the rest of your library in the background.</p>
+      <Library initialDocuments={documents} />
+    </>
+  );
+}

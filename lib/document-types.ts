@@ -1,0 +1,48 @@
+/**
+ * JSON shapes of the documents API, shared by route handlers, server components and the browser.
+ * Browser-safe: no server-only imports.
+ */
+import type { DocumentStatus, Stage } from "./events";
+
+/** A row of the owner's document list (GET /api/documents). */
+export interface DocumentListItem {
+  id: string;
+  title: string;
+  filename: string;
+  status: DocumentStatus;
+  stage: Stage;
+  progress: number;
+  error: string | null;
+  createdAt: string;
+}
+
+/** A neighbour in the similar-documents list. */
+export interface SimilarDocument {
+  id: string;
+  title: string;
+  score: number;
+}
+
+/** One document with its results (GET /api/documents/:id). */
+export interface DocumentDetail extends DocumentListItem {
+  mimeType: string;
+  size: number;
+  pages: number | null;
+  summary: string | null;
+  provider: string | null;
+  summaryModel: string | null;
+  similar: SimilarDocument[];
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** One entry of the upload answer (POST /api/documents). */
+export interface UploadedDocument {
+  id: string;
+  title: string;
+  filename: string;
+  status: DocumentStatus;
+  stage: Stage;
+  progress: number;
+  duplicate?: boolean;
+}

@@ -1,0 +1,107 @@
+/** The documents domain: create from an upload, list and read, always scoped to an owner. */
+import type { DocumentDetail, DocumentListItem, UploadedDocument } from "./document-types";
+import type { Document } from "./generated/prisma/client";
+import { prisma } from "./db";
+import { NotFoundError } from "./http";
+import { remove } from "./storage";
+import type { ReceivedFile } from "./upload";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The title shown for a file: its name without the extension. */
+export function titleFromFilename(filename: string): string {
+  return filename.replace(/\.[A-Za-z0-9]{1,8}$/, "") || filename;
+}
+
+function toListItem(doc: Document): DocumentListItem {
+  return {
+    id: doc.id,
+    title: doc.title,
+    filename: doc.filename,
+    status: doc.status,
+    stage: doc.stage,
+    progress: doc.progress,
+    error: doc.error,
+    createdAt: doc.createdAt.toISOString(),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === "P2002";
+}
+
+/**
+ * Creates a document per received file. Identical content already uploaded by the same owner
+ * answers the existing document (marked duplicate) and its new copy of the bytes is dropped.
+ */
+export async function createDocuments(ownerId: string, files: ReceivedFile[]): Promise<{ document: Document; duplicate: boolean }[]> {
+  const results: { document: Document; duplicate: boolean }[] = [];
+  for (const file of files) {
+    try {
+      const document = await prisma.document.create({
+        data: {
+          ownerId,
+          title: titleFromFilename(file.filename),
+          filename: file.filename,
+          mimeType: file.mimeType,
+          size: file.size,
+          sha256: file.sha256,
+          storageKey: file.storageKey,
+        },
+      });
+      results.push({ document, duplicate: false });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await prisma.document.findUniqueOrThrow({ where: { ownerId_sha256: { ownerId, sha256: file.sha256 } } });
+      await remove(file.storageKey);
+      results.push({ document: existing, duplicate: true });
+    }
+  }
+  return results;
+}
+
+/** The upload answer for one document. */
+export function toUploaded(document: Document, duplicate: boolean): UploadedDocument {
+  const { id, title, filename, status, stage, progress } = document;
+  return duplicate ? { id, title, filename, status, stage, progress, duplicate } : { id, title, filename, status, stage, progress };
+}
+
+/** The owner's documents, newest first. */
+export async function listDocuments(ownerId: string): Promise<DocumentListItem[]> {
+  const docs = await prisma.document.findMany({
+    where: { ownerId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    omit: { text: true, embedding: true },
+  });
+  return docs.map((doc) => toListItem(doc as Document));
+}
+
+/** One of the owner's documents with its summary and similar documents; NotFoundError otherwise. */
+export async function getDocumentDetail(ownerId: string, id: string): Promise<DocumentDetail> {
+  if (!UUID.test(id)) throw new NotFoundError();
+  const doc = await prisma.document.findFirst({
+    where: { id, ownerId },
+    omit: { text: true, embedding: true },
+    include: {
+      similar: {
+        orderBy: { rank: "asc" },
+        include: { similarDoc: { select: { id: true, title: true, ownerId: true } } },
+      },
+    },
+  });
+  if (!doc) throw new NotFoundError();
+  return {
+    ...toListItem(doc as unknown as Document),
+    mimeType: doc.mimeType,
+    size: doc.size,
+    pages: doc.pages,
+    summary: doc.summary,
+    provider: doc.provider,
+    summaryModel: doc.summaryModel,
+    similar: doc.similar
+      .filter((s) => s.similarDoc.ownerId === ownerId)
+      .map((s) => ({ id: s.similarDoc.id, title: s.similarDoc.title, score: Math.round(s.score * 1000) / 1000 })),
+    startedAt: doc.startedAt?.toISOString() ?? null,
+    finishedAt: doc.finishedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,47 @@
+import { fileTypeFromBuffer } from "file-type";
+
+/** The document types the app can read. */
+export const SUPPORTED_MIME_TYPES = ["application/pdf", "text/plain", "text/markdown", "text/html"] as const;
+export type SupportedMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
+
+export interface DetectedType {
+  mimeType: SupportedMimeType;
+}
+
+/** How many leading bytes of a file `detectType` looks at. */
+export const DETECT_HEAD_BYTES = 4100;
+
+/** How far into a text file an <html>, <head> or <body> tag still marks it as HTML. */
+const HTML_TAG_WINDOW = 1024;
+
+const PDF_SIGNATURE = Buffer.from("%PDF-", "latin1");
+/** Binary formats file-type knows that are still worth reading as PDF or text. */
+const READABLE_SIGNATURES = new Set(["pdf", "xml"]);
+
+/** Decide a file's type from its first bytes (its name only breaks ties between text flavours); null when unsupported. */
+export async function detectType(head: Buffer, filename: string): Promise<DetectedType | null> {
+  const bytes = head.subarray(0, DETECT_HEAD_BYTES);
+  if (bytes.length === 0) return { mimeType: "text/plain" };
+  if (bytes.subarray(0, PDF_SIGNATURE.length).equals(PDF_SIGNATURE)) return { mimeType: "application/pdf" };
+
+  const known = await fileTypeFromBuffer(bytes);
+  if (known?.ext === "pdf") return { mimeType: "application/pdf" };
+  if (known && !READABLE_SIGNATURES.has(known.ext)) return null;
+  if (bytes.includes(0)) return null;
+
+  return { mimeType: textFlavour(new TextDecoder("utf-8").decode(bytes), extensionOf(filename)) };
+}
+
+/** Tell HTML, Markdown and plain text apart. */
+function textFlavour(text: string, extension: string): SupportedMimeType {
+  const start = text.trimStart().slice(0, HTML_TAG_WINDOW).toLowerCase();
+  if (start.startsWith("<!doctype html") || start.startsWith("<html")) return "text/html";
+  if (extension === "md" || extension === "markdown") return "text/markdown";
+  if (/<(html|head|body)[\s>]/.test(start)) return "text/html";
+  if ((extension === "html" || extension === "htm") && start.startsWith("<")) return "text/html";
+  return "text/plain";
+}
+
+function extensionOf(filename: string): string {
+  return /\.([^./\\]+)$/.exec(filename)?.[1]?.toLowerCase() ?? "";
+}

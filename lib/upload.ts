@@ -1,0 +1,144 @@
+/**
+ * Receiving an upload: multipart parts named `files` are streamed to storage (never held whole
+ * in memory) while their sha256 and first bytes are taken; then each is judged by content.
+ * If any part is refused, nothing of the request is kept.
+ */
+import Busboy from "busboy";
+import { createHash, randomUUID } from "node:crypto";
+import { Readable, Transform } from "node:stream";
+import { env } from "./env";
+import { HttpError } from "./http";
+import { DETECT_HEAD_BYTES, detectType, type SupportedMimeType } from "./parsing/detect";
+import { putStream, remove } from "./storage";
+
+export interface ReceivedFile {
+  storageKey: string;
+  filename: string;
+  mimeType: SupportedMimeType;
+  size: number;
+  sha256: string;
+}
+
+interface StoredPart {
+  storageKey: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  head: Buffer;
+  truncated: boolean;
+}
+
+/** Keeps a file name as display text only: no path, no control characters, bounded length. */
+export function displayName(raw: string | undefined): string {
+  const base = (raw ?? "").split(/[\\/]/).pop() ?? "";
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  return clean || "untitled";
+}
+
+/** A pass-through stream that hashes the bytes and keeps the first few for type detection. */
+function inspector() {
+  const hash = createHash("sha256");
+  const headChunks: Buffer[] = [];
+  let headLength = 0;
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      size += chunk.length;
+      if (headLength < DETECT_HEAD_BYTES) {
+        headChunks.push(chunk.subarray(0, DETECT_HEAD_BYTES - headLength));
+        headLength += Math.min(chunk.length, DETECT_HEAD_BYTES - headLength);
+      }
+      callback(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ sha256: hash.digest("hex"), size, head: Buffer.concat(headChunks) }) };
+}
+
+/** Streams the request's `files` parts to storage; throws HttpError 400/413/415 and keeps nothing on refusal. */
+export async function receiveUpload(request: Request): Promise<ReceivedFile[]> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!contentType.toLowerCase().startsWith("multipart/form-data") || !request.body) {
+    throw new HttpError(400, "Send the files as multipart/form-data, in parts named \"files\".");
+  }
+  const parts = await streamParts(request, contentType);
+  try {
+    if (parts.length === 0) throw new HttpError(400, "No files were sent: add one or more parts named \"files\".");
+    const tooLarge = parts.find((part) => part.truncated);
+    if (tooLarge) {
+      const limitMb = Math.round(env.MAX_UPLOAD_BYTES / (1024 * 1024));
+      throw new HttpError(413, `"${tooLarge.filename}" is larger than the ${limitMb} MB limit.`);
+    }
+    const received: ReceivedFile[] = [];
+    for (const part of parts) {
+      const type = await detectType(part.head, part.filename);
+      if (!type) {
+        throw new HttpError(415, `"${part.filename}" is not a supported type. Upload PDF, plain text, Markdown or HTML files.`);
+      }
+      received.push({ storageKey: part.storageKey, filename: part.filename, mimeType: type.mimeType, size: part.size, sha256: part.sha256 });
+    }
+    return received;
+  } catch (error) {
+    await Promise.all(parts.map((part) => remove(part.storageKey)));
+    throw error;
+  }
+}
+
+function streamParts(request: Request, contentType: string): Promise<StoredPart[]> {
+  return new Promise((resolve, reject) => {
+    let busboy: Busboy.Busboy;
+    try {
+      busboy = Busboy({
+        headers: { "content-type": contentType },
+        limits: { fileSize: env.MAX_UPLOAD_BYTES, files: env.MAX_FILES_PER_UPLOAD, fields: 20, parts: env.MAX_FILES_PER_UPLOAD + 20 },
+      });
+    } catch {
+      reject(new HttpError(400, "The multipart body could not be read (missing boundary)."));
+      return;
+    }
+    const parts: StoredPart[] = [];
+    const writes: Promise<void>[] = [];
+    let tooMany = false;
+
+    busboy.on("file", (field, file, info) => {
+      if (field !== "files") {
+        file.resume();
+        return;
+      }
+      const part: StoredPart = { storageKey: randomUUID(), filename: displayName(info.filename), size: 0, sha256: "", head: Buffer.alloc(0), truncated: false };
+      parts.push(part);
+      const inspect = inspector();
+      file.on("limit", () => {
+        part.truncated = true;
+      });
+      writes.push(
+        putStream(part.storageKey, file.pipe(inspect.stream)).then(() => {
+          Object.assign(part, inspect.result());
+        }),
+      );
+    });
+    busboy.on("filesLimit", () => {
+      tooMany = true;
+    });
+    busboy.on("error", (error) => fail(error));
+    busboy.on("close", () => {
+      Promise.all(writes)
+        .then(() => {
+          if (tooMany) throw new HttpError(413, `Send at most ${env.MAX_FILES_PER_UPLOAD} files per upload.`);
+          resolve(parts);
+        })
+        .catch(fail);
+    });
+
+    const fail = (error: unknown) => {
+      void Promise.allSettled(writes).then(() =>
+        Promise.all(parts.map((part) => remove(part.storageKey))).finally(() =>
+          reject(error instanceof HttpError ? error : new HttpError(400, "The upload was interrupted or malformed.")),
+        ),
+      );
+    };
+
+    Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).on("error", fail).pipe(busboy);
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Starts the real stack for tests: the production web server (Next.js + Socket.IO) and the
+ * worker, each as its own process, against the test database and Redis, on a free port.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { Redis } from "ioredis";
+import pg from "pg";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:54329/docsum_test";
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:63790/1";
+
+export interface Stack {
+  baseURL: string;
+  env: Record<string, string>;
+  /** Starts another worker process with the stack's settings. */
+  startWorker(extraEnv?: Record<string, string>): Promise<ChildProcess>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Empties the test database's tables and the test Redis database. */
+export async function resetState(): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`TRUNCATE "Similarity", "Document" CASCADE`);
+  await client.end();
+  const redis = new Redis(TEST_REDIS_URL);
+  await redis.flushdb();
+  await redis.quit();
+}
+
+function startProcess(name: string, script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const prefix = `[${name}] `;
+  const verbose = process.env.STACK_LOGS === "1";
+  child.stdout?.on("data", (chunk: Buffer) => verbose && process.stdout.write(prefix + chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(prefix + chunk.toString()));
+  return child;
+}
+
+async function waitForHealth(baseURL: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`web process exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`${baseURL}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`web process did not answer ${baseURL}/api/health within ${timeoutMs} ms`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Starts web and worker against a clean test database; `extraEnv` overrides settings. */
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+  await resetState();
+  const port = await freePort();
+  const storageDir = path.join(ROOT, "data", "test", `uploads-${port}`);
+  await rm(storageDir, { recursive: true, force: true });
+  await mkdir(storageDir, { recursive: true });
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_URL: TEST_REDIS_URL,
+    STORAGE_DIR: storageDir,
+    QUEUE_PREFIX: `test${port}`,
+    MAX_UPLOAD_BYTES: String(5 * 1024 * 1024),
+    LOG_LEVEL: "warn",
+    ...extraEnv,
+  };
+  const children: ChildProcess[] = [];
+  const startWorker = async (workerEnv: Record<string, string> = {}) => {
+    const worker = startProcess("worker", "worker/index.ts", { ...env, ...workerEnv });
+    children.push(worker);
+    return worker;
+  };
+  const web = startProcess("web", "server.ts", env);
+  children.push(web);
+  await startWorker();
+  const baseURL = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(baseURL, web);
+  } catch (error) {
+    await Promise.all(children.map(stopProcess));
+    throw error;
+  }
+  return {
+    baseURL,
+    env,
+    startWorker,
+    async stop() {
+      await Promise.all(children.map(stopProcess));
+      await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import "vitest";
+import type { TestProject } from "vitest/node";
+import { startStack } from "../harness";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseURL: string;
+    storageDir: string;
+  }
+}
+
+/** One real stack (web + worker processes) for the integration suite. */
+export default async function setup(project: TestProject) {
+  const stack = await startStack();
+  project.provide("baseURL", stack.baseURL);
+  project.provide("storageDir", stack.env.STORAGE_DIR);
+  return async () => stack.stop();
+}

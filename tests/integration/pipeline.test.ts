@@ -1,0 +1,109 @@
+/**
+ * The whole path with real parts: HTTP upload → worker process (extract, summarize, embed,
+ * find-similar) → Socket.IO progress → summary and similar documents over HTTP.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { FIXTURES_DIR, fixturePath } from "../fixtures";
+import { fileFrom, getDocument, listDocuments, ProgressWatcher, upload } from "./client";
+
+const baseURL = inject("baseURL");
+const GRAPHICS_BUNDLE = ["color", "graphics", "grfguide", "epsfig", "keyval", "lscape", "rotating", "trig", "drivers", "rotex", "mathcolor"];
+
+describe("every fixture document through the job chain", () => {
+  let watcher: ProgressWatcher;
+  const ids = new Map<string, string>(); // filename -> id
+  let notDoneWhenUploadsReturned = 0;
+
+  beforeAll(async () => {
+    watcher = await ProgressWatcher.connect(baseURL);
+    const names = (await readdir(FIXTURES_DIR)).filter((name) => !name.startsWith("README")).sort();
+    // Upload in a few concurrent requests of several files each.
+    const batches: string[][] = [];
+    for (let i = 0; i < names.length; i += 5) batches.push(names.slice(i, i + 5));
+    const answers = await Promise.all(batches.map(async (batch) => upload(baseURL, await Promise.all(batch.map((n) => fileFrom(fixturePath(n)))))));
+    for (const answer of answers) {
+      expect(answer.status).toBe(202);
+      for (const doc of answer.body.documents!) {
+        expect(doc.duplicate).toBeUndefined();
+        ids.set(doc.filename, doc.id);
+      }
+    }
+    const list = await listDocuments(baseURL);
+    notDoneWhenUploadsReturned = list.filter((doc) => doc.status !== "done").length;
+    await watcher.waitForFinal([...ids.values()]);
+  });
+
+  afterAll(() => watcher?.close());
+
+  it("answers the upload before processing is over", () => {
+    expect(ids.size).toBeGreaterThan(20);
+    expect(notDoneWhenUploadsReturned).toBeGreaterThan(0);
+  });
+
+  it("ends every document done, announced over Socket.IO with a bar that only moves forward", () => {
+    for (const [name, id] of ids) {
+      const events = watcher.events.get(id)!;
+      expect(events.at(-1), name).toMatchObject({ status: "done", stage: "similar", progress: 100 });
+      const progresses = events.filter((e) => e.status === "processing").map((e) => e.progress);
+      expect(progresses.length, name).toBeGreaterThan(2);
+      expect(progresses, name).toEqual([...progresses].sort((a, b) => a - b));
+      const stages = new Set(events.map((e) => e.stage));
+      expect([...stages], name).toEqual(["extract", "summarize", "embed", "similar"]);
+    }
+  });
+
+  it("gives each document a summary made of its own sentences", async () => {
+    const source = (await readFile(fixturePath("coreutils-README.txt"), "utf8")).replace(/\s+/g, " ");
+    const { status, body } = await getDocument(baseURL, ids.get("coreutils-README.txt")!);
+    expect(status).toBe(200);
+    expect(body.summary!.length).toBeGreaterThan(80);
+    const firstSentence = body.summary!.split(/(?<=[.!?])\s/)[0];
+    expect(source).toContain(firstSentence.trim());
+    for (const id of ids.values()) {
+      const doc = (await getDocument(baseURL, id)).body;
+      expect(doc.summary, doc.filename).toBeTruthy();
+      expect(doc.provider).toBe("local");
+      expect(doc.finishedAt).not.toBeNull();
+    }
+  });
+
+  it("lists LaTeX graphics documents among the nearest neighbours of graphicx.pdf", async () => {
+    const { body } = await getDocument(baseURL, ids.get("graphicx.pdf")!);
+    expect(body.similar.length).toBe(5);
+    const titles = body.similar.map((s) => s.title);
+    expect(GRAPHICS_BUNDLE).toContain(titles[0]);
+    expect(titles.filter((t) => GRAPHICS_BUNDLE.includes(t)).length).toBeGreaterThanOrEqual(3);
+    expect(titles).not.toContain("graphicx");
+    const scores = body.similar.map((s) => s.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const s of body.similar) {
+      expect(s.score).toBeGreaterThan(0);
+      expect(s.score).toBeLessThanOrEqual(1);
+      expect([...ids.values()]).toContain(s.id);
+    }
+  });
+
+  it("lets documents uploaded earlier learn about later ones", async () => {
+    // graphics.pdf was processed in a different batch; its list must still hold graphicx.
+    const { body } = await getDocument(baseURL, ids.get("graphics.pdf")!);
+    expect(body.similar.map((s) => s.title)).toContain("graphicx");
+  });
+
+  it("answers identical content with the existing document instead of processing it again", async () => {
+    const again = await upload(baseURL, [{ ...(await fileFrom(fixturePath("graphicx.pdf"))), name: "copy-of-graphicx.pdf" }]);
+    expect(again.status).toBe(202);
+    expect(again.body.documents).toEqual([
+      expect.objectContaining({ id: ids.get("graphicx.pdf"), duplicate: true, status: "done" }),
+    ]);
+    const list = await listDocuments(baseURL);
+    expect(list.filter((d) => d.title === "copy-of-graphicx")).toHaveLength(0);
+  });
+
+  it("lists the owner's documents newest first", async () => {
+    const list = await listDocuments(baseURL);
+    const times = list.map((d) => Date.parse(d.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(list[0]).toEqual(expect.objectContaining({ id: expect.any(String), title: expect.any(String), status: expect.any(String), stage: expect.any(String), progress: expect.any(Number), createdAt: expect.any(String) }));
+  });
+});

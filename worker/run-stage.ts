@@ -1,0 +1,63 @@
+/**
+ * The processor every stage job goes through: validate the payload, find the document (a
+ * deleted or cancelled one is discarded), run the stage, and on a failure no retry can fix,
+ * fail the document with a message for its owner.
+ */
+import { UnrecoverableError, type Job } from "bullmq";
+import { STAGES, STAGE_LABELS, type Stage } from "@/lib/events";
+import { prisma } from "@/lib/db";
+import { failDocument, progressReporter, startStage } from "@/lib/document-state";
+import { logger } from "@/lib/logger";
+import { DocumentError } from "@/lib/parsing/errors";
+import { STAGE_JOBS } from "@/jobs/registry";
+import { documentJobSchema } from "@/jobs/stage";
+
+/** Runs one stage job. */
+export async function runStage(job: Job, _token?: string, signal?: AbortSignal): Promise<void> {
+  // Parse the payload and find the handler.
+  const payload = documentJobSchema.safeParse(job.data);
+  if (!payload.success) throw new UnrecoverableError(`invalid payload for job ${job.id}`);
+  const stage = job.name as Stage;
+  const stageJob = STAGE_JOBS[stage];
+  if (!stageJob) throw new UnrecoverableError(`unknown stage job "${job.name}"`);
+  const { documentId } = payload.data;
+
+  // Discard work for documents that are gone, stopped, or already past this stage.
+  const document = await prisma.document.findUnique({ where: { id: documentId } });
+  if (!document) {
+    logger.info("discarded job of a deleted document", { jobId: job.id, documentId });
+    return;
+  }
+  if (document.status === "cancelled" || document.status === "done") return;
+  if (STAGES.indexOf(document.stage) > STAGES.indexOf(stage)) return;
+
+  const started = await startStage(document, stage);
+  try {
+    await stageJob.handle({
+      document: started,
+      signal: signal ?? new AbortController().signal,
+      reportProgress: progressReporter(started, stage),
+    });
+  } catch (error) {
+    const err = error as Error;
+    const attempts = job.opts.attempts ?? 1;
+    const final = err instanceof DocumentError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
+    logger[final ? "error" : "warn"]("stage failed", {
+      jobId: job.id,
+      documentId,
+      stage,
+      attempt: job.attemptsMade + 1,
+      attempts,
+      error: err.message,
+    });
+    if (!final) throw err;
+    await failDocument(documentId, stage, ownerMessage(err, stage, job.attemptsMade + 1));
+    throw err instanceof UnrecoverableError ? err : new UnrecoverableError(err.message);
+  }
+}
+
+function ownerMessage(error: Error, stage: Stage, attempts: number): string {
+  if (error instanceof DocumentError) return error.message;
+  const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
+  return `Processing stopped at the "${STAGE_LABELS[stage]}" stage${tries}. You can try again later.`;
+}
