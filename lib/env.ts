@@ -5,7 +5,7 @@
 import path from "node:path";
 import { z } from "zod";
 
-const DEFAULT_DATA_DIR = path.resolve(process.cwd(), "data");
+const DEFAULT_DATA_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), "data");
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -35,7 +35,8 @@ function load(): Env {
     throw new Error(`Invalid environment:\n${problems.join("\n")}`);
   }
   const data = parsed.data;
-  return { ...data, STORAGE_DIR: path.resolve(data.STORAGE_DIR ?? path.join(data.DATA_DIR, "uploads")) };
+  const storageDir = data.STORAGE_DIR ?? path.join(data.DATA_DIR, "uploads");
+  return { ...data, STORAGE_DIR: path.resolve(/*turbopackIgnore: true*/ storageDir) };
 }
 
 export const env: Env = load();

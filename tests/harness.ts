@@ -97,7 +97,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     STORAGE_DIR: storageDir,
     QUEUE_PREFIX: `test${port}`,
     MAX_UPLOAD_BYTES: String(5 * 1024 * 1024),
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: process.env.STACK_LOGS === "1" ? "debug" : "error",
     ...extraEnv,
   };
   const children: ChildProcess[] = [];

@@ -27,7 +27,7 @@ function startWorkers(): Worker[] {
     });
     worker.on("error", (error) => logger.error("worker error", { queue: name, error: error.message }));
     worker.on("failed", (job, error) =>
-      logger.warn("job failed", { queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }),
+      logger.debug("job failed", { queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }),
     );
     return worker;
   });

@@ -42,7 +42,9 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal):
     const err = error as Error;
     const attempts = job.opts.attempts ?? 1;
     const final = err instanceof DocumentError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
-    logger[final ? "error" : "warn"]("stage failed", {
+    // A bad document is the owner's news, not the operator's emergency.
+    const level = err instanceof DocumentError ? "info" : final ? "error" : "warn";
+    logger[level]("stage failed", {
       jobId: job.id,
       documentId,
       stage,

@@ -22,11 +22,15 @@ const MAX_CODE_SHARE = 0.02;
 const SENTENCE_END = /[.!?]["'”’»)\]]*$/;
 /** Intl.Segmenter slows down sharply on long strings, so it gets blocks of at most this many characters. */
 const MAX_SEGMENTER_INPUT = 4000;
+/** The dotted lines of a table of contents. */
+const DOT_LEADERS = /(\.\s?){4,}/;
 /** Lines at least this long are wrapped prose; shorter lines (headings, last lines) end a sentence. */
 const WRAPPED_LINE_CHARS = 40;
 /** A candidate this similar to a chosen sentence would repeat it. */
 const MAX_REDUNDANCY = 0.7;
 const DAMPING = 0.85;
+/** Extra weight of the opening sentence over the last one (it fades out quadratically). */
+const LEAD_WEIGHT = 1;
 const MAX_RANK_ROUNDS = 50;
 /** Power iteration stops once the scores (summing to 1) move less than this in total. */
 const RANK_TOLERANCE = 1e-6;
@@ -53,14 +57,17 @@ export class LocalProvider implements AiProvider {
     const maxSentences = opts.maxSentences ?? DEFAULT_MAX_SENTENCES;
     signal?.throwIfAborted();
     const candidates = sampleEvenly(splitSentences(text).filter(isProse), MAX_CANDIDATES);
-    if (candidates.length === 0) return leadingExcerpt(text, maxSentences * CHARS_PER_SENTENCE);
+    if (candidates.length === 0) {
+      await onProgress?.(1);
+      return leadingExcerpt(text, maxSentences * CHARS_PER_SENTENCE);
+    }
     await onProgress?.(0.2);
 
     const similarity = similarityMatrix(sentenceVectors(candidates));
     signal?.throwIfAborted();
     await onProgress?.(0.5);
 
-    const scores = textRank(similarity, candidates.length);
+    const scores = leadWeighted(textRank(similarity, candidates.length));
     signal?.throwIfAborted();
     await onProgress?.(0.9);
 
@@ -144,7 +151,7 @@ function boundedPieces(block: string, max: number): string[] {
 /** A sentence worth ranking: ends like one, is mostly words, and is neither page furniture nor code. */
 function isProse(sentence: string): boolean {
   if (sentence.length < MIN_SENTENCE_CHARS || sentence.length > MAX_SENTENCE_CHARS) return false;
-  if (!SENTENCE_END.test(sentence)) return false;
+  if (!SENTENCE_END.test(sentence) || DOT_LEADERS.test(sentence)) return false;
   const visible = sentence.replace(/\s/g, "").length;
   const letters = sentence.match(/\p{L}/gu)?.length ?? 0;
   const codeMarks = sentence.match(CODE_MARKS)?.length ?? 0;
@@ -244,6 +251,11 @@ function textRank(similarity: Float32Array, n: number): Float64Array {
     if (change < RANK_TOLERANCE) break;
   }
   return scores;
+}
+
+/** Favour sentences near the start, where documents say what they are about. */
+function leadWeighted(scores: Float64Array): Float64Array {
+  return scores.map((score, i) => score * (1 + LEAD_WEIGHT * (1 - i / scores.length) ** 2));
 }
 
 /** Best-scored sentences that fit the budget and do not repeat each other, back in document order. */

@@ -65,7 +65,7 @@ async function extractPdf(bytes: Buffer, { signal, onProgress, maxPages }: Extra
       signal?.throwIfAborted();
       await onProgress?.(Math.min(1, last / Math.max(limit, 1)));
     }
-    const text = texts.join("\n\n");
+    const text = texts.join("\n\n").replace(/(\p{Ll})-\n(\p{Ll})/gu, "$1$2");
     if (!/\S/.test(text)) {
       throw new DocumentError("This PDF has no text layer (it may be a scanned image), so there is nothing to summarize.");
     }
@@ -99,17 +99,17 @@ function decodeUtf8(bytes: Buffer): string {
 /** Strip Markdown markup down to the words a reader sees; code blocks stay as text. */
 function markdownToText(markdown: string): string {
   return markdown
-    .replace(/^\s{0,3}(```|~~~).*$/gm, "")
+    .replace(/^ {0,3}(```|~~~).*$/gm, "")
     .replace(/<!--[\s\S]*?-->/g, "")
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
     .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1")
-    .replace(/^\s{0,3}\[[^\]]+\]:\s+\S+.*$/gm, "")
+    .replace(/^ {0,3}\[[^\]]+\]:[ \t]+\S.*$/gm, "")
     .replace(/<(https?:[^>\s]+|[^>\s@]+@[^>\s]+)>/g, "$1")
-    .replace(/^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/gm, "$1")
-    .replace(/^\s{0,3}(=+|-+|\*{3,}|_{3,})\s*$/gm, "")
-    .replace(/^\s{0,3}>\s?/gm, "")
-    .replace(/^(\s*)([*+-]|\d+[.)])\s+/gm, "$1")
+    .replace(/^ {0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$/gm, "$1")
+    .replace(/^ {0,3}(=+|-+|\*{3,}|_{3,})[ \t]*$/gm, "")
+    .replace(/^ {0,3}>[ \t]?/gm, "")
+    .replace(/^([ \t]*)([*+-]|\d+[.)])[ \t]+/gm, "$1")
     .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, "$2")
     .replace(/(^|[^\w*])([*_])(?=\S)(.+?)(?<=\S)\2(?![\w*])/g, "$1$3")
     .replace(/~~(.+?)~~/g, "$1")

@@ -20,7 +20,8 @@ export async function fileFrom(filePath: string): Promise<UploadFile> {
 export async function upload(baseURL: string, files: UploadFile[]): Promise<{ status: number; body: { documents?: UploadedDocument[]; error?: string } }> {
   const form = new FormData();
   for (const file of files) {
-    form.append("files", new Blob([file.data], { type: file.type ?? "application/octet-stream" }), file.name);
+    const part = typeof file.data === "string" ? file.data : new Uint8Array(file.data);
+    form.append("files", new Blob([part], { type: file.type ?? "application/octet-stream" }), file.name);
   }
   const response = await fetch(`${baseURL}/api/documents`, { method: "POST", body: form });
   return { status: response.status, body: await response.json() };

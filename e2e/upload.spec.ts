@@ -1,0 +1,130 @@
+/**
+ * A person uploads documents by drop and through the file dialog, watches their bars through a
+ * reload until they are done, reads a summary and follows a similar document, and sees why
+ * broken files failed. The stack is shared by every spec, so each step names its own files.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { dropFiles, fixturePath, rowOf, screenshot, uploadAnswer } from "./helpers";
+
+/** Processing a handful of small documents with the local provider takes seconds; this is ample. */
+const PROCESSING_TIMEOUT = 90_000;
+
+test.describe.configure({ mode: "serial" });
+
+test("drop and choose files, reload mid-way, and watch every document finish", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Your documents", exact: true })).toBeVisible();
+
+  // Drop two PDFs onto the drop zone.
+  const dropped = await uploadAnswer(page, () =>
+    dropFiles(page, page.getByTestId("drop-zone"), [fixturePath("graphicx.pdf"), fixturePath("graphics.pdf")]),
+  );
+
+  // Choose a text file, and a note nobody uploaded before, through the file dialog.
+  const note = `release-note-${randomUUID()}`;
+  const noteText = `Release note ${note}.\n\nThe archive tools now keep file permissions when they extract. Backups made before this release restore as before.\n`;
+  const chosen = await uploadAnswer(page, async () =>
+    page.getByLabel("Files to upload").setInputFiles([
+      { name: "coreutils-README.txt", mimeType: "text/plain", buffer: await readFile(fixturePath("coreutils-README.txt")) },
+      { name: `${note}.txt`, mimeType: "text/plain", buffer: Buffer.from(noteText) },
+    ]),
+  );
+
+  // The upload answers at once: new documents are still waiting to be processed.
+  const uploaded = [...dropped, ...chosen];
+  const fresh = uploaded.filter((doc) => !doc.duplicate);
+  expect(fresh.map((doc) => doc.title)).toContain(note);
+  for (const doc of fresh) expect(doc.progress).toBeLessThan(100);
+
+  const titles = ["graphicx", "graphics", "coreutils-README", note];
+  for (const title of titles) {
+    await expect(rowOf(page, title)).toBeVisible();
+    await expect(page.getByRole("progressbar", { name: `Progress of ${title}` })).toBeVisible();
+  }
+  await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
+
+  // A reload in the middle still shows every row with its bar.
+  await page.reload();
+  for (const title of titles) {
+    await expect(rowOf(page, title).getByTestId("progress")).toBeVisible();
+  }
+  await screenshot(page, "upload-midway");
+
+  for (const title of titles) {
+    const row = rowOf(page, title);
+    await expect(row).toHaveAttribute("data-status", "done", { timeout: PROCESSING_TIMEOUT });
+    await expect(row.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "100");
+    await expect(row).toContainText("Done");
+  }
+  await screenshot(page, "upload-done");
+});
+
+test("read a finished document's summary and follow a similar document", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: "graphicx", exact: true }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "graphicx" })).toBeVisible();
+  await expect(page.getByText("graphicx.pdf")).toBeVisible();
+  await expect(page.getByTestId("summary")).toHaveText(/\w+(\s+\w+){5,}/);
+  await expect(page.getByText(/^Summary by \S+/)).toBeVisible();
+
+  await expect(page.getByRole("heading", { name: "Similar documents" })).toBeVisible();
+  const similar = page.getByTestId("similar-item").first();
+  await expect(similar).toHaveText(/\d\.\d{2}$/);
+  const link = similar.getByRole("link");
+  const similarTitle = (await link.textContent())?.trim() ?? "";
+  expect(similarTitle).not.toBe("");
+  await screenshot(page, "document-graphicx");
+
+  await link.click();
+  await expect(page).toHaveURL(/\/documents\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1, name: similarTitle, exact: true })).toBeVisible();
+  await expect(page.getByText("Status: Done")).toBeVisible();
+  await screenshot(page, "document-similar");
+});
+
+test("an empty file and a damaged PDF end as failed, with the reason shown", async ({ page }) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "docsum-e2e-"));
+  try {
+    const empty = path.join(dir, "empty-file.txt");
+    const damaged = path.join(dir, "damaged-graphicx.pdf");
+    await writeFile(empty, "");
+    await writeFile(damaged, (await readFile(fixturePath("graphicx.pdf"))).subarray(0, 2000));
+
+    await page.goto("/");
+    await uploadAnswer(page, () => page.getByLabel("Files to upload").setInputFiles([empty, damaged]));
+
+    const failures = [
+      { title: "empty-file", message: "This file is empty." },
+      { title: "damaged-graphicx", message: "This PDF is damaged or incomplete and could not be read." },
+    ];
+    for (const { title, message } of failures) {
+      const row = rowOf(page, title);
+      await expect(row).toHaveAttribute("data-status", "failed", { timeout: PROCESSING_TIMEOUT });
+      await expect(row).toContainText(message);
+      await expect(row).toContainText(/Failed at \w+/);
+    }
+    await screenshot(page, "failed-rows");
+
+    // A file of a type the app cannot read is refused at once, with the server's reason.
+    await page.getByLabel("Files to upload").setInputFiles({
+      name: "picture.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082", "hex"),
+    });
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("is not a supported type");
+
+    // The document page names the stage and the reason in an alert.
+    await rowOf(page, "damaged-graphicx").getByRole("link").click();
+    const alert = page.getByRole("main").getByRole("alert");
+    await expect(alert).toContainText("Failed at Extracting text");
+    await expect(alert).toContainText("This PDF is damaged or incomplete and could not be read.");
+    await screenshot(page, "failed-document");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,68 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { detectType } from "@/lib/parsing";
+import { fixturePath } from "../fixtures";
+
+const PNG_HEADER = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+
+async function head(name: string): Promise<Buffer> {
+  return (await readFile(fixturePath(name))).subarray(0, 4100);
+}
+
+describe("detectType", () => {
+  it("recognises PDFs by their signature, whatever they are called", async () => {
+    expect(await detectType(await head("graphicx.pdf"), "graphicx.pdf")).toEqual({ mimeType: "application/pdf" });
+    expect(await detectType(await head("bzip2-manual.pdf"), "notes.txt")).toEqual({ mimeType: "application/pdf" });
+  });
+
+  it("tells Markdown from plain text by the extension of a text file", async () => {
+    expect(await detectType(await head("apt-README.md"), "apt-README.md")).toEqual({ mimeType: "text/markdown" });
+    expect(await detectType(await head("apt-README.md"), "README.MARKDOWN")).toEqual({ mimeType: "text/markdown" });
+    expect(await detectType(await head("apt-README.md"), "README")).toEqual({ mimeType: "text/plain" });
+    expect(await detectType(await head("coreutils-README.txt"), "coreutils-README.txt")).toEqual({ mimeType: "text/plain" });
+  });
+
+  it("recognises HTML by its content", async () => {
+    const page = Buffer.from("\uFEFF  \n<!DOCTYPE html><html><body><p>Hello</p></body></html>");
+    expect(await detectType(page, "page.txt")).toEqual({ mimeType: "text/html" });
+    expect(await detectType(Buffer.from("<HTML><p>Hello</p></HTML>"), "upload")).toEqual({ mimeType: "text/html" });
+    const fragment = Buffer.from("<meta charset=utf-8>\n<title>Notes</title>\n<body>Hello</body>");
+    expect(await detectType(fragment, "notes")).toEqual({ mimeType: "text/html" });
+    const xhtml = Buffer.from('<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>');
+    expect(await detectType(xhtml, "page.xhtml")).toEqual({ mimeType: "text/html" });
+  });
+
+  it("treats markup-looking text as HTML only when named .html or .htm", async () => {
+    const snippet = Buffer.from("<p>Hello</p>\n<p>World</p>");
+    expect(await detectType(snippet, "index.HTM")).toEqual({ mimeType: "text/html" });
+    expect(await detectType(snippet, "snippet.txt")).toEqual({ mimeType: "text/plain" });
+    expect(await detectType(Buffer.from("Hello <b>world</b>"), "page.html")).toEqual({ mimeType: "text/plain" });
+  });
+
+  it("accepts XML as plain text", async () => {
+    const xml = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<note><body-text>Hi</body-text></note>');
+    expect(await detectType(xml, "note.xml")).toEqual({ mimeType: "text/plain" });
+  });
+
+  it("rejects known binary formats even when named like text", async () => {
+    expect(await detectType(PNG_HEADER, "picture.txt")).toBeNull();
+    const gzip = Buffer.concat([Buffer.from("1f8b0800000000000003", "hex"), Buffer.from("compressed text")]);
+    expect(await detectType(gzip, "notes.md")).toBeNull();
+  });
+
+  it("rejects unknown binary content that contains a NUL byte", async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 37 + 11) % 256));
+    expect(bytes.includes(0)).toBe(true);
+    expect(await detectType(bytes, "random.txt")).toBeNull();
+    expect(await detectType(Buffer.from("plain words\0 and a NUL"), "notes.txt")).toBeNull();
+  });
+
+  it("looks only at the first 4100 bytes", async () => {
+    const text = Buffer.concat([Buffer.from("a".repeat(4100)), Buffer.from([0, 0, 0])]);
+    expect(await detectType(text, "long.txt")).toEqual({ mimeType: "text/plain" });
+  });
+
+  it("accepts an empty file as plain text, to fail later with a clear message", async () => {
+    expect(await detectType(Buffer.alloc(0), "empty.pdf")).toEqual({ mimeType: "text/plain" });
+  });
+});
