@@ -58,7 +58,7 @@ async function extractPdf(bytes: Buffer, { signal, onProgress, maxPages }: Extra
     let limit = Infinity;
     for (let first = 1; first <= limit; first += PDF_PAGE_BATCH) {
       const last = first + PDF_PAGE_BATCH - 1;
-      const result = await parser.getText({ first, last });
+      const result = await parser.getText({ first, last }).catch((error: unknown) => Promise.reject(unreadablePdf(error)));
       pages = result.total;
       limit = Math.min(pages, maxPages ?? Infinity);
       texts.push(...result.pages.filter((page) => page.num <= limit).map((page) => page.text));
@@ -70,16 +70,13 @@ async function extractPdf(bytes: Buffer, { signal, onProgress, maxPages }: Extra
       throw new DocumentError("This PDF has no text layer (it may be a scanned image), so there is nothing to summarize.");
     }
     return { text, pages };
-  } catch (error) {
-    throw pdfError(error, signal);
   } finally {
     await parser.destroy();
   }
 }
 
-/** Translate pdf-parse's failures into what the owner can act on; aborts and our own errors pass through. */
-function pdfError(error: unknown, signal: AbortSignal | undefined): unknown {
-  if (error instanceof DocumentError || (signal?.aborted && error === signal.reason)) return error;
+/** What the owner can act on when pdf-parse cannot read the file. */
+function unreadablePdf(error: unknown): DocumentError {
   if (error instanceof PasswordException) return new DocumentError("This PDF is password protected.", { cause: error });
   return new DocumentError("This PDF is damaged or incomplete and could not be read.", { cause: error });
 }

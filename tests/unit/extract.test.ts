@@ -94,6 +94,16 @@ describe("extractText from PDF", () => {
     expect(progress.filter((fraction) => fraction > 0)).toHaveLength(1);
   });
 
+  it("lets a failing progress report through unchanged, so the job can retry", async () => {
+    const outage = new Error("progress store unreachable");
+    const run = extractText(fixturePath("graphicx.pdf"), PDF, {
+      onProgress: (fraction) => {
+        if (fraction > 0) throw outage;
+      },
+    });
+    await expect(run).rejects.toBe(outage);
+  });
+
   it("says a truncated PDF is damaged", async () => {
     const truncated = (await readFile(fixturePath("graphicx.pdf"))).subarray(0, 2000);
     const error = await failure(extractText(await file("truncated.pdf", truncated), PDF));
