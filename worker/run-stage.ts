@@ -59,7 +59,9 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal):
 }
 
 function ownerMessage(error: Error, stage: Stage, attempts: number): string {
-  if (error instanceof DocumentError) return error.message;
+  // Errors written for the owner carry `userMessage` (DocumentError, AI provider errors).
+  const userMessage = (error as { userMessage?: unknown }).userMessage;
+  if (typeof userMessage === "string" && userMessage) return userMessage;
   const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
   return `Processing stopped at the "${STAGE_LABELS[stage]}" stage${tries}. You can try again later.`;
 }
