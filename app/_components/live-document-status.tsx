@@ -26,7 +26,7 @@ export function LiveDocumentStatus({ document }: { document: DocumentListItem })
   useEffect(() => {
     if (finished && !finishedOnLoad.current) {
       finishedOnLoad.current = true;
-      void router;
+      router.refresh();
     }
   }, [finished, router]);
 

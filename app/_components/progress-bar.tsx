@@ -9,7 +9,7 @@ export interface ProgressBarProps {
 }
 
 /** The words under a bar: the running stage and percentage, or how the document ended. */
-export function progressText({ status, stage, progress }: Omit<ProgressBarProps, "title">): string {
+function progressText({ status, stage, progress }: Omit<ProgressBarProps, "title">): string {
   switch (status) {
     case "queued":
       return `Queued · ${progress}%`;
