@@ -1,17 +1,24 @@
-/** Stage 3: the document's embedding from the configured provider. Runs on the `ai` queue. */
+/** Stage 3: the document's embedding, the normalised mean of its chunks' embeddings. Runs on the `ai` queue. */
 import { UnrecoverableError } from "bullmq";
 import { aiProvider } from "@/lib/ai";
+import { splitIntoChunks } from "@/lib/ai/chunking";
+import { meanVector } from "@/lib/ai/vector";
 import { completeStage } from "@/lib/document-state";
+import { env } from "@/lib/env";
 import type { StageJob } from "./stage";
 
 export const embedJob: StageJob = {
   stage: "embed",
   queue: "ai",
   async handle({ document, signal, reportProgress }) {
-    if (!document.text) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
+    const chunks = splitIntoChunks(document.text ?? "", { maxTokens: env.CHUNK_TOKENS, overlapTokens: env.CHUNK_OVERLAP_TOKENS });
+    if (chunks.length === 0) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
     const provider = aiProvider();
-    await reportProgress(0.1);
-    const [embedding] = await provider.embed([document.text], { signal });
-    await completeStage(document, "embed", { embedding, embeddingModel: provider.embeddingModel });
+    // Progress follows the embedding batches sent.
+    const vectors = await provider.embed(
+      chunks.map((chunk) => chunk.text),
+      { signal, onProgress: reportProgress },
+    );
+    await completeStage(document, "embed", { embedding: meanVector(vectors), embeddingModel: provider.embeddingModel });
   },
 };

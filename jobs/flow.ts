@@ -5,7 +5,7 @@
  */
 import type { FlowJob } from "bullmq";
 import { STAGES, type Stage } from "@/lib/events";
-import { defaultJobOptions, flowProducer } from "@/lib/queues";
+import { defaultJobOptions, flowProducer, queue } from "@/lib/queues";
 import { env } from "@/lib/env";
 import { STAGE_JOBS } from "./registry";
 import { stageJobId, type DocumentJobData } from "./stage";
@@ -15,6 +15,8 @@ export interface FlowOptions {
   from?: Stage;
   /** Lower numbers run first (BullMQ priority). */
   priority?: number;
+  /** Milliseconds to wait before the first stage starts (a scheduled re-run). */
+  delay?: number;
 }
 
 /** The flow tree for one document, root first. */
@@ -34,6 +36,8 @@ export function documentFlow(documentId: string, options: FlowOptions = {}): Flo
         jobId: stageJobId(documentId, stage),
         priority: options.priority,
         ...(isRoot ? {} : { failParentOnFailure: true }),
+        // Children run first, so the delay goes on the first stage.
+        ...(stage === stages[0] && options.delay ? { delay: options.delay } : {}),
       },
       children: node ? [node] : undefined,
     };
@@ -46,4 +50,20 @@ export function documentFlow(documentId: string, options: FlowOptions = {}): Flo
 /** Enqueues a document's chain atomically. */
 export async function enqueueDocument(documentId: string, options: FlowOptions = {}): Promise<void> {
   await flowProducer().add(documentFlow(documentId, options));
+}
+
+/**
+ * Removes a document's jobs that are not running (waiting, delayed, finished), so its chain can
+ * be enqueued again under the same ids. Returns how many stage jobs are still held by a worker.
+ */
+export async function removeDocumentJobs(documentId: string): Promise<number> {
+  let held = 0;
+  for (const stage of [...STAGES].reverse()) {
+    const q = queue(STAGE_JOBS[stage].queue);
+    const id = stageJobId(documentId, stage);
+    const job = await q.getJob(id);
+    if (!job) continue;
+    if ((await q.remove(id, { removeChildren: true })) === 0) held += 1;
+  }
+  return held;
 }

@@ -10,6 +10,7 @@ export const summarizeJob: StageJob = {
   async handle({ document, signal, reportProgress }) {
     if (!document.text) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
     const provider = aiProvider();
+    // Long text is split and reduced by the provider; progress follows its chunks.
     const summary = await provider.summarize(document.text, { signal, onProgress: reportProgress });
     await completeStage(document, "summarize", {
       summary,

@@ -36,6 +36,7 @@ export interface DocumentProgress {
 
 export interface ServerToClientEvents {
   "document:progress": (payload: DocumentProgress) => void;
+  "document:deleted": (payload: { id: string }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -26,6 +26,11 @@ export function publishProgress(ownerId: string, payload: DocumentProgress): voi
   emitter().to(ownerRoom(ownerId)).emit("document:progress", payload);
 }
 
+/** Tells the owner's browsers that a document is gone. */
+export function publishDeleted(ownerId: string, id: string): void {
+  emitter().to(ownerRoom(ownerId)).emit("document:deleted", { id });
+}
+
 /** Closes the emitter's Redis connection (for graceful shutdown). */
 export async function closeProgress(): Promise<void> {
   await globalForEmitter.emitterRedis?.quit().catch(() => undefined);

@@ -16,6 +16,8 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6
 export interface Stack {
   baseURL: string;
   env: Record<string, string>;
+  /** The worker processes started so far (the first by startStack). */
+  workers: ChildProcess[];
   /** Starts another worker process with the stack's settings. */
   startWorker(extraEnv?: Record<string, string>): Promise<ChildProcess>;
   stop(): Promise<void>;
@@ -32,18 +34,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Empties the test database's tables and the test Redis database. */
-export async function resetState(): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+/** Empties a test database's tables and a test Redis database. */
+export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl = TEST_REDIS_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query(`TRUNCATE "Similarity", "Document" CASCADE`);
   await client.end();
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = new Redis(redisUrl);
   await redis.flushdb();
   await redis.quit();
 }
 
-function startProcess(name: string, script: string, env: Record<string, string>): ChildProcess {
+export function startProcess(name: string, script: string, env: Record<string, string>): ChildProcess {
   const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -71,7 +73,7 @@ async function waitForHealth(baseURL: string, child: ChildProcess, timeoutMs = 6
   throw new Error(`web process did not answer ${baseURL}/api/health within ${timeoutMs} ms`);
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill("SIGTERM");
@@ -80,9 +82,12 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts web and worker against a clean test database; `extraEnv` overrides settings. */
+/**
+ * Starts web and worker against a clean test database; `extraEnv` overrides settings (a
+ * DATABASE_URL or REDIS_URL in it is the one reset and used).
+ */
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
-  await resetState();
+  await resetState(extraEnv.DATABASE_URL ?? TEST_DATABASE_URL, extraEnv.REDIS_URL ?? TEST_REDIS_URL);
   const port = await freePort();
   const storageDir = path.join(ROOT, "data", "test", `uploads-${port}`);
   await rm(storageDir, { recursive: true, force: true });
@@ -98,12 +103,16 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     QUEUE_PREFIX: `test${port}`,
     MAX_UPLOAD_BYTES: String(5 * 1024 * 1024),
     LOG_LEVEL: process.env.STACK_LOGS === "1" ? "debug" : "error",
+    RECONCILE_EVERY_MS: "1000",
+    RECONCILE_STALE_AFTER_MS: "4000",
     ...extraEnv,
   };
   const children: ChildProcess[] = [];
+  const workers: ChildProcess[] = [];
   const startWorker = async (workerEnv: Record<string, string> = {}) => {
     const worker = startProcess("worker", "worker/index.ts", { ...env, ...workerEnv });
     children.push(worker);
+    workers.push(worker);
     return worker;
   };
   const web = startProcess("web", "server.ts", env);
@@ -119,6 +128,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   return {
     baseURL,
     env,
+    workers,
     startWorker,
     async stop() {
       await Promise.all(children.map(stopProcess));

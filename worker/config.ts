@@ -1,27 +1,37 @@
 /**
- * Which queues a worker process runs and how many jobs of each at once (the counterpart of
- * Solid Queue's config/queue.yml). WORKER_QUEUES or `--queues a,b` picks a subset.
+ * Which queues a worker process runs and how many jobs of each at once, per environment: the
+ * counterpart of Solid Queue's config/queue.yml. WORKER_QUEUES or `--queues a,b` picks a subset
+ * for one process, so several processes (on one machine or several) can split the work.
  */
-import type { WorkerOptions } from "bullmq";
 import type { QueueName } from "@/lib/queues";
 
-export const QUEUE_SETTINGS: Record<QueueName, Pick<WorkerOptions, "concurrency" | "lockDuration" | "stalledInterval" | "maxStalledCount">> = {
-  // CPU-bound parsing: one per core is plenty.
-  ingest: { concurrency: 2, lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 2 },
-  // Slow external calls: mostly waiting, so more at once.
-  ai: { concurrency: 4, lockDuration: 120_000, stalledInterval: 30_000, maxStalledCount: 2 },
-  // Database work.
-  index: { concurrency: 2, lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 2 },
+type Environment = "development" | "production" | "test";
+
+/** Jobs of each queue one worker process runs at once. */
+export const CONCURRENCY: Record<Environment, Record<QueueName, number>> = {
+  // Parsing is CPU-bound (one per core); AI calls mostly wait on the network; find-similar is
+  // database work; the reconciler runs alone.
+  production: { ingest: 2, ai: 4, index: 2, maintenance: 1 },
+  development: { ingest: 2, ai: 4, index: 2, maintenance: 1 },
+  test: { ingest: 2, ai: 4, index: 2, maintenance: 1 },
 };
+
+/**
+ * Locks: a job's lock is renewed every lockDuration/2 while it runs; a worker that dies stops
+ * renewing, and after lockDuration the stalled check (every stalledInterval) hands the job to
+ * another worker. Long PDF and AI jobs keep renewing, so a long lock only delays recovery.
+ */
+export const MAX_STALLED_COUNT = 3;
 
 /** Reads `--queues a,b` from argv, else the WORKER_QUEUES setting. */
 export function selectedQueues(argv: string[], fallback: string): QueueName[] {
   const flag = argv.findIndex((arg) => arg === "--queues" || arg.startsWith("--queues="));
   const raw = flag === -1 ? fallback : argv[flag].includes("=") ? argv[flag].split("=")[1] : argv[flag + 1] ?? "";
   const names = raw.split(",").map((name) => name.trim()).filter(Boolean);
-  const unknown = names.filter((name) => !(name in QUEUE_SETTINGS));
+  const known = Object.keys(CONCURRENCY.production);
+  const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0 || names.length === 0) {
-    throw new Error(`Unknown queue(s) "${unknown.join(", ") || raw}"; choose from ${Object.keys(QUEUE_SETTINGS).join(", ")}`);
+    throw new Error(`Unknown queue(s) "${unknown.join(", ") || raw}"; choose from ${known.join(", ")}`);
   }
   return names as QueueName[];
 }

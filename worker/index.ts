@@ -1,54 +1,73 @@
 /**
- * The worker process: one BullMQ Worker per selected queue, an error listener on each, and a
- * graceful shutdown on SIGTERM/SIGINT that lets running jobs finish.
+ * The worker process: one BullMQ Worker per selected queue, an error listener on each, running
+ * jobs aborted on request, the reconciler on a schedule, and a graceful shutdown on
+ * SIGTERM/SIGINT that lets running jobs finish (or hands them back) within a time limit.
  */
-import { Worker } from "bullmq";
+import { Worker, type Processor } from "bullmq";
+import { onCancelRequest } from "@/lib/cancellation";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
+import { STAGES } from "@/lib/events";
 import { logger } from "@/lib/logger";
 import { closeProgress } from "@/lib/progress";
-import { BACKOFF_TYPE, polynomialBackoff, QUEUES } from "@/lib/queues";
+import { BACKOFF_TYPE, closeQueues, polynomialBackoff, queue, QUEUES, type QueueName } from "@/lib/queues";
 import { createWorkerConnection } from "@/lib/redis";
-import { QUEUE_SETTINGS, selectedQueues } from "./config";
+import { stageJobId } from "@/jobs/stage";
+import { CONCURRENCY, MAX_STALLED_COUNT, selectedQueues } from "./config";
+import { reconcile, RECONCILE_JOB } from "./reconciler";
 import { runStage } from "./run-stage";
 
-const SHUTDOWN_TIMEOUT_MS = 30_000;
+const runReconciler: Processor = async () => ({ requeued: await reconcile() });
 
-function startWorkers(): Worker[] {
-  const queues = selectedQueues(process.argv.slice(2), env.WORKER_QUEUES);
-  return queues.map((name) => {
-    const worker = new Worker(QUEUES[name], runStage, {
-      ...QUEUE_SETTINGS[name],
-      connection: createWorkerConnection(),
-      prefix: env.QUEUE_PREFIX,
-      settings: {
-        backoffStrategy: (attemptsMade, type) => (type === BACKOFF_TYPE ? polynomialBackoff(attemptsMade) : 0),
-      },
-    });
-    worker.on("error", (error) => logger.error("worker error", { queue: name, error: error.message }));
-    worker.on("failed", (job, error) =>
-      logger.debug("job failed", { queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }),
-    );
-    return worker;
+function startWorker(name: QueueName): Worker {
+  const worker = new Worker(QUEUES[name], name === "maintenance" ? runReconciler : runStage, {
+    concurrency: CONCURRENCY[env.NODE_ENV][name],
+    lockDuration: env.WORKER_LOCK_DURATION_MS,
+    stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: MAX_STALLED_COUNT,
+    connection: createWorkerConnection(),
+    prefix: env.QUEUE_PREFIX,
+    settings: {
+      backoffStrategy: (attemptsMade, type) => (type === BACKOFF_TYPE ? polynomialBackoff(attemptsMade) : 0),
+    },
   });
+  worker.on("error", (error) => logger.error("worker error", { queue: name, error: error.message }));
+  worker.on("failed", (job, error) =>
+    logger.debug("job failed", { queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }),
+  );
+  return worker;
 }
 
 async function main() {
-  const workers = startWorkers();
-  logger.info("worker started", { queues: workers.map((w) => w.name), pid: process.pid });
+  const names = selectedQueues(process.argv.slice(2), env.WORKER_QUEUES);
+  const workers = names.map(startWorker);
+  if (names.includes("maintenance")) {
+    await queue("maintenance").upsertJobScheduler(RECONCILE_JOB, { every: env.RECONCILE_EVERY_MS }, { name: RECONCILE_JOB });
+  }
+  const stopListening = await onCancelRequest(createWorkerConnection(), (documentId) => {
+    for (const worker of workers) {
+      for (const stage of STAGES) worker.cancelJob(stageJobId(documentId, stage), "cancelled by its owner");
+    }
+  });
+  logger.info("worker started", { queues: names, pid: process.pid });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info("worker stopping", { signal });
-    const timer = setTimeout(() => {
-      logger.warn("worker shutdown timed out; exiting with jobs still held");
-      process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
-    await Promise.all(workers.map((worker) => worker.close()));
-    await Promise.all([closeProgress(), prisma.$disconnect()]);
-    clearTimeout(timer);
+    // Let running jobs finish; past the time limit, hand them back (another worker's stalled
+    // check picks them up) and exit all the same.
+    const graceful = Promise.all(workers.map((worker) => worker.close()));
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), env.WORKER_SHUTDOWN_TIMEOUT_MS).unref()),
+    ]);
+    if (timedOut) {
+      logger.warn("worker shutdown timed out; releasing running jobs");
+      await Promise.all(workers.map((worker) => worker.close(true)));
+    }
+    await Promise.all([stopListening(), closeQueues(), closeProgress(), prisma.$disconnect()]);
     logger.info("worker stopped");
     process.exit(0);
   };

@@ -6,7 +6,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { STAGES, STAGE_LABELS, type Stage } from "@/lib/events";
 import { prisma } from "@/lib/db";
-import { failDocument, progressReporter, startStage } from "@/lib/document-state";
+import { failDocument, progressReporter, StaleDocumentError, startStage } from "@/lib/document-state";
 import { logger } from "@/lib/logger";
 import { DocumentError } from "@/lib/parsing/errors";
 import { STAGE_JOBS } from "@/jobs/registry";
@@ -31,8 +31,8 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal):
   if (document.status === "cancelled" || document.status === "done") return;
   if (STAGES.indexOf(document.stage) > STAGES.indexOf(stage)) return;
 
-  const started = await startStage(document, stage);
   try {
+    const started = await startStage(document, stage);
     await stageJob.handle({
       document: started,
       signal: signal ?? new AbortController().signal,
@@ -40,6 +40,12 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal):
     });
   } catch (error) {
     const err = error as Error;
+    // Cancelled, deleted or restarted meanwhile: drop this run's result, quietly.
+    if (err instanceof StaleDocumentError) {
+      logger.info("discarded a stage result of a changed document", { jobId: job.id, documentId });
+      return;
+    }
+    if (signal?.aborted) throw new UnrecoverableError(`job ${job.id} was cancelled`);
     const attempts = job.opts.attempts ?? 1;
     const final = err instanceof DocumentError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
     // A bad document is the owner's news, not the operator's emergency.

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { DocumentListItem } from "@/lib/document-types";
 import { STAGE_LABELS, type DocumentStatus } from "@/lib/events";
+import { DocumentActions } from "./document-actions";
 import { STATUS_LABELS } from "./document-list";
 import { ProgressBar } from "./progress-bar";
 import { useLiveDocuments } from "./use-live-documents";
@@ -21,13 +22,12 @@ export function LiveDocumentStatus({ document }: { document: DocumentListItem })
   const { documents } = useLiveDocuments([document]);
   const current = documents.find((doc) => doc.id === document.id) ?? document;
   const finished = isFinished(current.status);
-  const finishedOnLoad = useRef(isFinished(document.status));
+  const wasFinished = useRef(isFinished(document.status));
 
+  // Read the page again whenever the document finishes (also after a retry or a re-run).
   useEffect(() => {
-    if (finished && !finishedOnLoad.current) {
-      finishedOnLoad.current = true;
-      router.refresh();
-    }
+    if (finished && !wasFinished.current) router.refresh();
+    wasFinished.current = finished;
   }, [finished, router]);
 
   return (
@@ -35,6 +35,7 @@ export function LiveDocumentStatus({ document }: { document: DocumentListItem })
       <p className="status-line">
         Status: <span className={`status status-${current.status}`}>{STATUS_LABELS[current.status]}</span>
       </p>
+      <DocumentActions id={current.id} title={current.title} status={current.status} />
       {finished ? null : <ProgressBar title={current.title} status={current.status} stage={current.stage} progress={current.progress} />}
       {current.status === "failed" ? (
         <div role="alert" className="alert">

@@ -60,6 +60,12 @@ class LiveList {
     if (!this.applyEvent(event) && !this.loading) void this.refresh();
   }
 
+  /** Drops a deleted document. */
+  remove(id: string): void {
+    this.uploadedOnly.delete(id);
+    this.commit(this.items.filter((item) => item.id !== id));
+  }
+
   /** Shows documents answered by an upload at once, before any snapshot or event names them. */
   addUploaded(uploaded: UploadedDocument[]): void {
     const fresh: DocumentListItem[] = [];
@@ -147,14 +153,17 @@ export function useLiveDocuments(initial: DocumentListItem[]) {
     };
     const onDisconnect = () => setConnected(false);
     const onProgress = (event: DocumentProgress) => live.apply(event);
+    const onDeleted = ({ id }: { id: string }) => live.remove(id);
     socket.on("connect", onConnect);
     socket.on("disconnect", onDisconnect);
     socket.on("document:progress", onProgress);
+    socket.on("document:deleted", onDeleted);
     if (socket.connected) onConnect();
     return () => {
       socket.off("connect", onConnect);
       socket.off("disconnect", onDisconnect);
       socket.off("document:progress", onProgress);
+      socket.off("document:deleted", onDeleted);
     };
   }, [live]);
 

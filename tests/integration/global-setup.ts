@@ -6,6 +6,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
     storageDir: string;
+    stackEnv: Record<string, string>;
   }
 }
 
@@ -14,5 +15,6 @@ export default async function setup(project: TestProject) {
   const stack = await startStack();
   project.provide("baseURL", stack.baseURL);
   project.provide("storageDir", stack.env.STORAGE_DIR);
+  project.provide("stackEnv", stack.env);
   return async () => stack.stop();
 }

@@ -4,6 +4,8 @@ import { logger } from "@/lib/logger";
 import { currentOwnerId } from "@/lib/owner";
 import { publishProgress } from "@/lib/progress";
 import { receiveUpload } from "@/lib/upload";
+import { env } from "@/lib/env";
+import { PRIORITY } from "@/lib/queues";
 import { enqueueDocument } from "@/jobs/flow";
 
 export const dynamic = "force-dynamic";
@@ -23,11 +25,13 @@ export async function POST(request: Request) {
     const ownerId = currentOwnerId();
     const files = await receiveUpload(request);
     const created = await createDocuments(ownerId, files);
+    // A person waiting for a few files goes before a large batch.
+    const priority = files.length > env.BULK_UPLOAD_FILES ? PRIORITY.bulk : PRIORITY.interactive;
     for (const { document, duplicate } of created) {
       if (duplicate) continue;
       // The row is committed first: if Redis is unreachable now, the document stays queued
       // in the database and the reconciler enqueues it later.
-      await enqueueDocument(document.id).catch((error: Error) =>
+      await enqueueDocument(document.id, { priority }).catch((error: Error) =>
         logger.error("enqueue failed; left for the reconciler", { documentId: document.id, error: error.message }),
       );
       publishProgress(ownerId, { id: document.id, status: document.status, stage: document.stage, progress: document.progress });

@@ -1,0 +1,199 @@
+/**
+ * The seed's job patterns, each through the real stack: delay, cancel, retry, re-run, delete,
+ * discard, priorities, reconciliation and graceful shutdown.
+ */
+import { randomUUID } from "node:crypto";
+import { copyFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { fixturePath } from "../fixtures";
+import { startProcess, TEST_DATABASE_URL, TEST_REDIS_URL } from "../harness";
+import { getDocument, listDocuments, ProgressWatcher, upload } from "./client";
+
+const baseURL = inject("baseURL");
+const storageDir = inject("storageDir");
+const stackEnv = inject("stackEnv");
+
+let watcher: ProgressWatcher;
+let redis: Redis;
+const queues: Record<string, Queue> = {};
+
+beforeAll(async () => {
+  watcher = await ProgressWatcher.connect(baseURL);
+  redis = new Redis(TEST_REDIS_URL);
+  for (const name of ["ingest", "ai", "index"]) queues[name] = new Queue(name, { connection: redis, prefix: stackEnv.QUEUE_PREFIX });
+});
+
+afterAll(async () => {
+  watcher?.close();
+  await Promise.all(Object.values(queues).map((q) => q.close()));
+  await redis?.quit();
+});
+
+/** A text document with unique content, so it is never a duplicate. */
+function note(topic: string) {
+  const marker = randomUUID();
+  return {
+    name: `${topic}-${marker}.txt`,
+    data: `Notes about ${topic} (${marker}).\n\nThe ${topic} team met on Monday. The ${topic} plan covers the release schedule and the migration of the storage layer. Everyone agreed that the ${topic} work should finish before the end of the quarter.`,
+  };
+}
+
+async function uploadOne(file: { name: string; data: string }): Promise<string> {
+  const { status, body } = await upload(baseURL, [file]);
+  expect(status).toBe(202);
+  return body.documents![0].id;
+}
+
+async function post(id: string, action: string, body?: unknown) {
+  const response = await fetch(`${baseURL}/api/documents/${id}/${action}`, {
+    method: "POST",
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Waits until the document's status (read over HTTP) is one of `statuses`. */
+async function waitForStatus(id: string, statuses: string[], timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await getDocument(baseURL, id);
+    if (statuses.includes(body.status)) return body;
+    if (Date.now() > deadline) throw new Error(`document ${id} is ${body.status}, not ${statuses.join("/")}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe("delay, cancel and retry", () => {
+  it("schedules a re-run for later, cancels it while it waits, and retries it", async () => {
+    const id = await uploadOne(note("delay"));
+    await waitForStatus(id, ["done"]);
+
+    const at = new Date(Date.now() + 60_000).toISOString();
+    const rerun = await post(id, "reprocess", { at });
+    expect(rerun.status).toBe(200);
+    expect(rerun.body).toMatchObject({ id, status: "queued", stage: "extract", progress: 0 });
+    expect(await queues.ingest.getJobState(`${id}-extract`)).toBe("delayed");
+
+    const cancelled = await post(id, "cancel");
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: "cancelled" });
+    expect(await queues.ingest.getJob(`${id}-extract`)).toBeUndefined();
+    expect((await post(id, "cancel")).status).toBe(409);
+
+    const retried = await post(id, "retry");
+    expect(retried.status).toBe(200);
+    expect((await waitForStatus(id, ["done", "failed"])).status).toBe("done");
+  });
+
+  it("runs a scheduled re-run no earlier than the time asked", async () => {
+    const id = await uploadOne(note("schedule"));
+    await waitForStatus(id, ["done"]);
+    const at = Date.now() + 3_000;
+    expect((await post(id, "reprocess", { at: new Date(at).toISOString() })).status).toBe(200);
+    const before = watcher.events.get(id)?.length ?? 0;
+    await waitForStatus(id, ["done"]);
+    const started = watcher.events.get(id)!.slice(before).find((e) => e.status === "processing");
+    expect(started).toBeDefined();
+    const detail = (await getDocument(baseURL, id)).body;
+    expect(Date.parse(detail.finishedAt!)).toBeGreaterThanOrEqual(at);
+  });
+
+  it("answers 409 with a reason when an action does not apply, and 422 for a bad time", async () => {
+    const id = await uploadOne(note("conflict"));
+    await waitForStatus(id, ["done"]);
+    const retry = await post(id, "retry");
+    expect(retry.status).toBe(409);
+    expect(retry.body.error).toMatch(/Only a failed or cancelled document can be retried; this one is done/);
+    expect((await post(id, "cancel")).status).toBe(409);
+    expect((await post(id, "reprocess", { at: "tomorrow" })).status).toBe(422);
+    expect((await post(randomUUID(), "retry")).status).toBe(404);
+  });
+
+  it("retries a failed document from the stage that failed", async () => {
+    const { body } = await upload(baseURL, [{ name: `empty-${randomUUID()}.txt`, data: "" }]);
+    const id = body.documents![0].id;
+    const failed = await waitForStatus(id, ["failed"]);
+    expect(failed).toMatchObject({ stage: "extract", error: "This file is empty." });
+    expect((await post(id, "retry")).body).toMatchObject({ status: "queued", stage: "extract", error: null });
+    expect(await waitForStatus(id, ["failed"])).toMatchObject({ error: "This file is empty." });
+  });
+});
+
+describe("delete", () => {
+  it("removes the document, its file and its place in other documents' similar lists", async () => {
+    const first = await uploadOne(note("orchard"));
+    const second = await uploadOne(note("orchard"));
+    await waitForStatus(first, ["done"]);
+    await waitForStatus(second, ["done"]);
+    expect((await getDocument(baseURL, first)).body.similar.map((s) => s.id)).toContain(second);
+    const filesBefore = (await readdir(storageDir)).length;
+
+    const response = await fetch(`${baseURL}/api/documents/${second}`, { method: "DELETE" });
+    expect(response.status).toBe(204);
+    expect((await getDocument(baseURL, second)).status).toBe(404);
+    expect((await getDocument(baseURL, first)).body.similar.map((s) => s.id)).not.toContain(second);
+    expect((await listDocuments(baseURL)).map((d) => d.id)).not.toContain(second);
+    expect((await readdir(storageDir)).length).toBe(filesBefore - 1);
+    expect((await fetch(`${baseURL}/api/documents/${second}`, { method: "DELETE" })).status).toBe(404);
+  });
+
+  it("discards a waiting job whose document was deleted, without an error", async () => {
+    const id = await uploadOne(note("discard"));
+    await waitForStatus(id, ["done"]);
+    expect((await post(id, "reprocess", { at: new Date(Date.now() + 1_500).toISOString() })).status).toBe(200);
+    // Delete the row behind the queue's back, as another process might.
+    const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+    await db.query(`DELETE FROM "Document" WHERE id = $1`, [id]);
+    await db.end();
+    const deadline = Date.now() + 30_000;
+    while ((await queues.index.getJobState(`${id}-similar`)) !== "completed") {
+      if (Date.now() > deadline) throw new Error("the chain of a deleted document did not complete");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await queues.ingest.getJobState(`${id}-extract`)).toBe("completed");
+  });
+});
+
+describe("queues", () => {
+  it("puts an interactive upload before a bulk upload", async () => {
+    const bulk = await upload(baseURL, Array.from({ length: 12 }, (_, i) => note(`bulk${i}`)));
+    const single = await uploadOne(note("interactive"));
+    const bulkJob = await queues.ingest.getJob(`${bulk.body.documents![0].id}-extract`);
+    const singleJob = await queues.ingest.getJob(`${single}-extract`);
+    expect(singleJob?.opts.priority).toBeLessThan(bulkJob?.opts.priority ?? 0);
+    expect(bulkJob?.opts.removeOnComplete).toMatchObject({ age: expect.any(Number), count: expect.any(Number) });
+    await Promise.all([single, ...bulk.body.documents!.map((d) => d.id)].map((id) => waitForStatus(id, ["done"])));
+  });
+
+  it("re-enqueues a document the database calls queued but Redis has no job for", async () => {
+    // A crash between commit and enqueue: the row and the file exist, the jobs never did.
+    const id = randomUUID();
+    const storageKey = randomUUID();
+    await copyFile(fixturePath("coreutils-README.txt"), path.join(storageDir, storageKey));
+    const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+    await db.query(
+      `INSERT INTO "Document" (id, "ownerId", title, filename, "mimeType", size, sha256, "storageKey", "updatedAt", "createdAt")
+       VALUES ($1, 'local', 'lost', 'lost.txt', 'text/plain', 10774, $2, $3, now() - interval '1 hour', now() - interval '1 hour')`,
+      [id, randomUUID(), storageKey],
+    );
+    await db.end();
+    expect((await waitForStatus(id, ["done", "failed"])).status).toBe("done");
+  });
+
+  it("stops a worker on SIGTERM with exit code 0", async () => {
+    const worker = startProcess("extra-worker", "worker/index.ts", { ...stackEnv, WORKER_QUEUES: "ingest", LOG_LEVEL: "info" });
+    await new Promise<void>((resolve) => {
+      worker.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("worker started") && resolve());
+    });
+    const exited = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)));
+    worker.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
