@@ -3,7 +3,7 @@ const nextConfig = {
   // Server-side packages loaded from node_modules at run time rather than bundled.
   serverExternalPackages: ["bullmq", "ioredis", "pg", "@prisma/adapter-pg", "pdf-parse", "busboy", "file-type", "@socket.io/redis-emitter"],
   poweredByHeader: false,
-  typescript: { tsconfigPath: "tsconfig.json" },
+  typescript: { tsconfigPath: "tsconfig.build.json" },
 };
 
 export default nextConfig;

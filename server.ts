@@ -10,6 +10,8 @@ import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { closeProgress } from "@/lib/progress";
+import { closeQueues } from "@/lib/queues";
+import { createQueueDashboard, DASHBOARD_PATH } from "@/lib/queue-dashboard";
 import { createSocketServer } from "@/lib/socket-server";
 
 export interface Application {
@@ -25,7 +27,12 @@ export async function createApplication(options: { port: number; host?: string; 
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const httpServer = createServer((req, res) => void handle(req, res));
+  const dashboard = createQueueDashboard();
+  const httpServer = createServer((req, res) => {
+    const url = req.url ?? "/";
+    if (url === DASHBOARD_PATH || url.startsWith(`${DASHBOARD_PATH}/`) || url.startsWith(`${DASHBOARD_PATH}?`)) dashboard(req, res);
+    else void handle(req, res);
+  });
   const sockets = createSocketServer(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -40,7 +47,7 @@ export async function createApplication(options: { port: number; host?: string; 
       await sockets.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await app.close?.();
-      await Promise.all([closeProgress(), prisma.$disconnect()]);
+      await Promise.all([closeProgress(), closeQueues(), prisma.$disconnect()]);
     },
   };
 }

@@ -197,3 +197,15 @@ describe("queues", () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe("queue dashboard", () => {
+  it("shows the queues at /admin/queues", async () => {
+    const page = await fetch(`${baseURL}/admin/queues`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<title>Docsum queues</title>");
+    const api = await fetch(`${baseURL}/admin/queues/api/queues`);
+    const { queues: shown } = (await api.json()) as { queues: { name: string; counts: Record<string, number> }[] };
+    expect(shown.map((q) => q.name).sort()).toEqual(["ai", "index", "ingest", "maintenance"]);
+    expect(shown.find((q) => q.name === "ingest")!.counts.completed).toBeGreaterThan(0);
+  });
+});
