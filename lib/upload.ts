@@ -56,6 +56,29 @@ function inspector() {
   return { stream, result: () => ({ sha256: hash.digest("hex"), size, head: Buffer.concat(headChunks) }) };
 }
 
+function newPart(filename: string | undefined): StoredPart {
+  return { storageKey: randomUUID(), filename: displayName(filename), size: 0, sha256: "", head: Buffer.alloc(0), truncated: false };
+}
+
+/** Streams bytes into storage under the part's key, filling in its size, hash and head. */
+async function storeInto(part: StoredPart, source: Readable): Promise<void> {
+  const inspect = inspector();
+  await putStream(part.storageKey, source.pipe(inspect.stream));
+  Object.assign(part, inspect.result());
+}
+
+/** Stores one file from a stream (for imports); null, with nothing kept, when its type is unsupported. */
+export async function storeFile(source: Readable, filename: string): Promise<ReceivedFile | null> {
+  const part = newPart(filename);
+  await storeInto(part, source);
+  const type = await detectType(part.head, part.filename);
+  if (!type) {
+    await remove(part.storageKey);
+    return null;
+  }
+  return { storageKey: part.storageKey, filename: part.filename, mimeType: type.mimeType, size: part.size, sha256: part.sha256 };
+}
+
 /** Streams the request's `files` parts to storage; throws HttpError 400/413/415 and keeps nothing on refusal. */
 export async function receiveUpload(request: Request): Promise<ReceivedFile[]> {
   const contentType = request.headers.get("content-type") ?? "";
@@ -106,17 +129,12 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
         file.resume();
         return;
       }
-      const part: StoredPart = { storageKey: randomUUID(), filename: displayName(info.filename), size: 0, sha256: "", head: Buffer.alloc(0), truncated: false };
+      const part = newPart(info.filename);
       parts.push(part);
-      const inspect = inspector();
       file.on("limit", () => {
         part.truncated = true;
       });
-      writes.push(
-        putStream(part.storageKey, file.pipe(inspect.stream)).then(() => {
-          Object.assign(part, inspect.result());
-        }),
-      );
+      writes.push(storeInto(part, file));
     });
     busboy.on("filesLimit", () => {
       tooMany = true;

@@ -45,8 +45,9 @@ export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl = TES
   await redis.quit();
 }
 
-export function startProcess(name: string, script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [script], {
+/** Runs a TypeScript entry file as its own process, with the given settings. */
+export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,7 +3,8 @@
  * discard, priorities, reconciliation and graceful shutdown.
  */
 import { randomUUID } from "node:crypto";
-import { copyFile, readdir } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -207,5 +208,23 @@ describe("queue dashboard", () => {
     const { queues: shown } = (await api.json()) as { queues: { name: string; counts: Record<string, number> }[] };
     expect(shown.map((q) => q.name).sort()).toEqual(["ai", "index", "ingest", "maintenance"]);
     expect(shown.find((q) => q.name === "ingest")!.counts.completed).toBeGreaterThan(0);
+  });
+});
+
+describe("bulk import", () => {
+  it("imports a folder with a progress bar in the terminal, skipping what it cannot read", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "import-"));
+    for (const topic of ["alpha", "beta", "gamma"]) {
+      const file = note(topic);
+      await writeFile(path.join(folder, file.name), file.data);
+    }
+    await writeFile(path.join(folder, "archive.zip"), Buffer.from("504b0304140000000800", "hex"));
+    const child = startProcess("import", "scripts/import.ts", { ...stackEnv }, [folder]);
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(output).toContain("queued 3 documents (0 already in the library, 1 skipped)");
+    expect(output).toContain("3 of 3 finished (3 done, 0 failed)");
+    expect(code).toBe(0);
   });
 });

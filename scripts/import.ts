@@ -1,0 +1,90 @@
+/**
+ * `npm run import -- <folder>`: imports every supported file of a folder (and its subfolders)
+ * as a bulk import, which runs after documents people upload in the browser, and shows the
+ * batch's progress in the terminal until every document has finished.
+ */
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { prisma } from "@/lib/db";
+import { createDocuments } from "@/lib/documents";
+import { env } from "@/lib/env";
+import { LOCAL_OWNER_ID } from "@/lib/owner";
+import { closeProgress, publishProgress } from "@/lib/progress";
+import { closeQueues, PRIORITY } from "@/lib/queues";
+import { storeFile } from "@/lib/upload";
+import { enqueueDocument } from "@/jobs/flow";
+
+const BAR_WIDTH = 30;
+
+async function* walk(folder: string): AsyncGenerator<string> {
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    if (entry.name.startsWith(".")) continue;
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) yield* walk(full);
+    else if (entry.isFile()) yield full;
+  }
+}
+
+function render(done: number, failed: number, total: number): string {
+  const finished = done + failed;
+  const filled = total === 0 ? BAR_WIDTH : Math.round((finished / total) * BAR_WIDTH);
+  const bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
+  return `[${bar}] ${finished} of ${total} finished (${done} done, ${failed} failed)`;
+}
+
+async function importFolder(folder: string): Promise<number> {
+  const ids: string[] = [];
+  let skipped = 0;
+  let duplicates = 0;
+  for await (const file of walk(folder)) {
+    const name = path.relative(folder, file);
+    if ((await stat(file)).size > env.MAX_UPLOAD_BYTES) {
+      console.log(`skipped ${name}: larger than the upload limit`);
+      skipped += 1;
+      continue;
+    }
+    const received = await storeFile(createReadStream(file), path.basename(file));
+    if (!received) {
+      console.log(`skipped ${name}: not a supported type`);
+      skipped += 1;
+      continue;
+    }
+    const [{ document, duplicate }] = await createDocuments(LOCAL_OWNER_ID, [received]);
+    if (duplicate) {
+      duplicates += 1;
+      continue;
+    }
+    await enqueueDocument(document.id, { priority: PRIORITY.bulk });
+    publishProgress(document.ownerId, { id: document.id, status: document.status, stage: document.stage, progress: document.progress });
+    ids.push(document.id);
+  }
+  console.log(`queued ${ids.length} documents (${duplicates} already in the library, ${skipped} skipped)`);
+
+  // Follow the batch until every document has finished.
+  for (;;) {
+    const counts = await prisma.document.groupBy({ by: ["status"], where: { id: { in: ids } }, _count: true });
+    const count = (status: string) => counts.find((c) => c.status === status)?._count ?? 0;
+    const done = count("done");
+    const failed = count("failed") + count("cancelled");
+    process.stdout.write(`\r${render(done, failed, ids.length)}`);
+    if (done + failed >= ids.length) {
+      process.stdout.write("\n");
+      return failed;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function main() {
+  const folder = process.argv[2];
+  if (!folder || !(await stat(folder).catch(() => null))?.isDirectory()) {
+    console.error("usage: npm run import -- <folder>");
+    process.exit(2);
+  }
+  const failed = await importFolder(path.resolve(folder));
+  await Promise.all([closeQueues(), closeProgress(), prisma.$disconnect()]);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+void main();
