@@ -47,7 +47,8 @@ export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl = TES
 
 /** Runs a TypeScript entry file as its own process, with the given settings. */
 export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
+  // One process (node with tsx's loader), so signals reach the program itself.
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

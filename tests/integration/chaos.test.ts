@@ -1,0 +1,137 @@
+/**
+ * No document is ever lost: 60 documents, the worker killed with SIGKILL three times at random
+ * moments and restarted, then Redis restarted once. Every document ends done, none twice.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { migrate } from "../../scripts/migrate";
+import { FIXTURES_DIR } from "../fixtures";
+import { startStack, TEST_DATABASE_URL, type Stack } from "../harness";
+import { listDocuments, upload, type UploadFile } from "./client";
+
+const DOCUMENTS = 60;
+const CHAOS_DB = "docsum_chaos";
+
+let redisDir: string;
+let redisPort: number;
+let redis: ChildProcess;
+let stack: Stack;
+let databaseUrl: string;
+
+function startRedis(): Promise<ChildProcess> {
+  const child = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--dir", redisDir, "--appendonly", "yes", "--appendfsync", "always", "--maxmemory-policy", "noeviction", "--save", ""], { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("Ready to accept connections") && resolve(child));
+    child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
+  });
+}
+
+async function stopRedis(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 60 distinct documents: the fixtures, then copies made distinct by a trailing line. */
+async function documents(): Promise<UploadFile[]> {
+  const names = (await readdir(FIXTURES_DIR)).filter((name) => !name.startsWith("README")).sort();
+  const files: UploadFile[] = [];
+  for (let i = 0; files.length < DOCUMENTS; i++) {
+    const name = names[i % names.length];
+    const bytes = await readFile(path.join(FIXTURES_DIR, name));
+    const copy = Math.floor(i / names.length);
+    const data = copy === 0 ? bytes : Buffer.concat([bytes, Buffer.from(name.endsWith(".pdf") ? `\n%copy ${copy}\n` : `\nCopy ${copy}.\n`)]);
+    files.push({ name: copy === 0 ? name : `copy${copy}-${name}`, data });
+  }
+  return files;
+}
+
+beforeAll(async () => {
+  // Its own Redis (to restart it) and its own database.
+  redisDir = await mkdtemp(path.join(tmpdir(), "chaos-redis-"));
+  redisPort = 20000 + Math.floor(Math.random() * 20000);
+  redis = await startRedis();
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${CHAOS_DB} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${CHAOS_DB}`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${CHAOS_DB}`;
+  databaseUrl = url.toString();
+  await migrate(databaseUrl);
+  stack = await startStack({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    QUEUE_PREFIX: `chaos${randomUUID().slice(0, 8)}`,
+    WORKER_LOCK_DURATION_MS: "4000",
+    WORKER_STALLED_INTERVAL_MS: "2000",
+    RECONCILE_EVERY_MS: "2000",
+    RECONCILE_STALE_AFTER_MS: "6000",
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  if (redis) await stopRedis(redis);
+  await rm(redisDir, { recursive: true, force: true });
+});
+
+it("finishes every document once despite worker kills and a Redis restart", { timeout: 420_000 }, async () => {
+  const files = await documents();
+  const ids: string[] = [];
+  for (let i = 0; i < files.length; i += 10) {
+    const { status, body } = await upload(stack.baseURL, files.slice(i, i + 10));
+    expect(status).toBe(202);
+    ids.push(...body.documents!.map((d) => d.id));
+  }
+  expect(new Set(ids).size).toBe(DOCUMENTS);
+
+  // Kill the worker three times at random moments, starting a new one each time.
+  for (let kill = 0; kill < 3; kill++) {
+    await sleep(1_000 + Math.random() * 3_000);
+    const victim = stack.workers.at(-1)!;
+    const exited = new Promise((resolve) => victim.once("exit", resolve));
+    victim.kill("SIGKILL");
+    await exited;
+    await stack.startWorker();
+  }
+
+  // Restart Redis once while work is still going on.
+  await sleep(1_000);
+  await stopRedis(redis);
+  redis = await startRedis();
+
+  // Read over HTTP until nothing is left running.
+  const deadline = Date.now() + 360_000;
+  let docs = await listDocuments(stack.baseURL);
+  while (docs.some((d) => d.status === "queued" || d.status === "processing")) {
+    if (Date.now() > deadline) throw new Error(`still unfinished: ${docs.filter((d) => d.status !== "done").map((d) => `${d.title} ${d.status} ${d.stage}`).join(", ")}`);
+    await sleep(1_000);
+    docs = await listDocuments(stack.baseURL);
+  }
+  expect(docs).toHaveLength(DOCUMENTS);
+  expect(docs.filter((d) => d.status !== "done").map((d) => `${d.title}: ${d.status} ${d.error}`)).toEqual([]);
+
+  // None twice: one similarity list of SIMILAR_LIMIT per document, no pair twice, no self-pairs.
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const rows = await db.query<{ documentId: string; n: string; distinct_n: string; self: string }>(
+    `SELECT "documentId", count(*) AS n, count(DISTINCT "similarId") AS distinct_n, count(*) FILTER (WHERE "similarId" = "documentId") AS self
+     FROM "Similarity" GROUP BY "documentId"`,
+  );
+  await db.end();
+  expect(rows.rows).toHaveLength(DOCUMENTS);
+  for (const row of rows.rows) {
+    expect(Number(row.n)).toBe(5);
+    expect(Number(row.distinct_n)).toBe(5);
+    expect(Number(row.self)).toBe(0);
+  }
+});
