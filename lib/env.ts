@@ -19,11 +19,39 @@ const schema = z.object({
   MAX_FILES_PER_UPLOAD: z.coerce.number().int().positive().default(100),
   MAX_PDF_PAGES: z.coerce.number().int().positive().default(2000),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").default("docsum"),
-  WORKER_QUEUES: z.string().default("ingest,ai,index"),
+  WORKER_QUEUES: z.string().default("ingest,ai,index,maintenance"),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),
+  // How long a worker holds a job without renewing its lock before others call it stalled.
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(120_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  RECONCILE_EVERY_MS: z.coerce.number().int().positive().default(60_000),
+  RECONCILE_STALE_AFTER_MS: z.coerce.number().int().positive().default(120_000),
+  KEEP_COMPLETED_JOBS: z.coerce.number().int().min(0).default(5_000),
+  KEEP_FAILED_JOBS: z.coerce.number().int().min(0).default(5_000),
+  KEEP_JOBS_HOURS: z.coerce.number().positive().default(24),
+  BULK_UPLOAD_FILES: z.coerce.number().int().positive().default(10),
   SIMILAR_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
-  AI_PROVIDER: z.enum(["local"]).default("local"),
+  AI_PROVIDER: z.enum(["local", "openai"]).default("local"),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  SUMMARY_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+  EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().optional(),
+  AI_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(500),
+  AI_TOKENS_PER_MINUTE: z.coerce.number().int().positive().default(200_000),
+  AI_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  CHUNK_TOKENS: z.coerce.number().int().min(100).max(100_000).default(3000),
+  CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(200),
+  RATE_LIMIT_DEFAULT_MS: z.coerce.number().int().positive().default(20_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+}).superRefine((data, ctx) => {
+  if (data.AI_PROVIDER === "openai" && !data.OPENAI_API_KEY) {
+    ctx.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "is required when AI_PROVIDER=openai" });
+  }
+  if (data.CHUNK_OVERLAP_TOKENS >= data.CHUNK_TOKENS) {
+    ctx.addIssue({ code: "custom", path: ["CHUNK_OVERLAP_TOKENS"], message: "must be smaller than CHUNK_TOKENS" });
+  }
 });
 
 export type Env = z.infer<typeof schema> & { STORAGE_DIR: string };

@@ -9,6 +9,7 @@ export interface SummarizeOptions {
 
 export interface EmbedOptions {
   signal?: AbortSignal;
+  onProgress?: ProgressCallback;
 }
 
 /** What the job chain needs from an AI backend: a summary of a text and one vector per text. */

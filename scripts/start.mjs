@@ -1,0 +1,81 @@
+// `npm start`: installs what is missing, starts PostgreSQL, Redis, the web server and the worker; Ctrl-C stops them all.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureAptPackages, ensurePostgres, ensureRedis, createDatabase } from './lib/services.mjs';
+import { ROOT, ensureDependencies, ensureGenerated, ensureBuilt, migrate } from './lib/project.mjs';
+
+const PORT = process.env.PORT || '3000';
+const services = []; // stopped in reverse order, each only if this script started it
+const apps = new Map(); // name -> child process
+let stopping = false;
+let exiting;
+
+// Signals a child's whole process group, ignoring a group that is already gone.
+function signalGroup(child, signal) {
+  try { process.kill(-child.pid, signal); } catch {}
+}
+
+// Stops the web and the worker (SIGTERM, then SIGKILL after 15 s), then the services, and exits.
+function shutdown(code) {
+  stopping = true;
+  exiting ??= (async () => {
+    await Promise.all([...apps.values()].map(async (child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      signalGroup(child, 'SIGTERM');
+      if ((await Promise.race([exited, sleep(15000, 'timeout')])) === 'timeout') signalGroup(child, 'SIGKILL');
+    }));
+    for (const service of services.reverse()) await service.stop().catch((err) => console.error(err.message));
+    process.exit(code);
+  })();
+  return exiting;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    console.log(`\n[start] ${signal}: stopping`);
+    stopping = true;
+    if (apps.size > 0) shutdown(0); // during setup, the step under way ends first, then main() stops
+  });
+}
+
+// Starts `node --import tsx <script>` in its own process group, so that only our SIGTERM reaches it.
+function launch(name, script, env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`[start] the ${name} exited on its own (${signal ?? `exit code ${code}`}); stopping everything`);
+    shutdown(1);
+  });
+  apps.set(name, child);
+}
+
+async function main() {
+  ensureAptPackages(['postgresql', 'redis-server']);
+  await ensureDependencies();
+  const pg = await ensurePostgres();
+  services.push(pg);
+  const databaseUrl = process.env.DATABASE_URL ?? pg.url('docsum');
+  if (!process.env.DATABASE_URL) await createDatabase(databaseUrl);
+  const redis = await ensureRedis();
+  services.push(redis);
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, NODE_ENV: 'production' };
+  await ensureGenerated();
+  await migrate(databaseUrl);
+  await ensureBuilt(env);
+  if (stopping) return shutdown(0);
+
+  launch('web server', 'server.ts', env);
+  launch('worker', 'worker/index.ts', env);
+  while (!stopping) {
+    const res = await fetch(`http://127.0.0.1:${PORT}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+    if (res?.status === 200) return console.log(`Docsum is running at http://localhost:${PORT}  (Ctrl-C stops it)`);
+    await sleep(500);
+  }
+}
+
+main().catch((err) => {
+  if (!stopping) console.error(`[start] ${err.message}`);
+  shutdown(stopping ? 0 : 1);
+});

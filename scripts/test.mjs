@@ -1,0 +1,68 @@
+// `npm test`: real PostgreSQL and Redis, a fresh test database, then vitest and Playwright.
+// `npm test -- <args>` runs only vitest with those args. The last line printed is "<N> passed, <M> failed".
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureAptPackages, ensurePostgres, ensureRedis, createDatabase, dropDatabase } from './lib/services.mjs';
+import { ROOT, run, ensureDependencies, ensureGenerated, ensureBuilt, migrate } from './lib/project.mjs';
+
+const args = process.argv.slice(2);
+const resultsDir = path.join(ROOT, 'data/test-results');
+const services = [];
+let interrupted = false;
+const totals = { passed: 0, failed: 0 };
+
+// A Ctrl-C reaches the running test runner too; we then skip what is left and clean up.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { interrupted = true; });
+
+// Runs one test runner and adds its test cases (read from its JSON report) to the totals.
+async function suite(name, cmd, cmdArgs, env, report, count) {
+  fs.rmSync(report, { force: true });
+  const ok = await run(cmd, cmdArgs, { env }).then(() => true, (err) => (console.error(`[test] ${err.message}`), false));
+  const [passed, failed] = fs.existsSync(report) ? count(JSON.parse(fs.readFileSync(report, 'utf8'))) : [0, 0];
+  totals.passed += passed;
+  totals.failed += failed;
+  if (!ok && failed === 0) {
+    console.error(`[test] ${name} failed without a failing test case (see its output above): counted as 1 failure`);
+    totals.failed += 1;
+  }
+  return ok;
+}
+
+async function main() {
+  ensureAptPackages(['postgresql', 'redis-server', 'chromium']);
+  await ensureDependencies();
+  const pg = await ensurePostgres();
+  services.push(pg);
+  const redis = await ensureRedis();
+  services.push(redis);
+  const testDatabaseUrl = pg.url('docsum_test');
+  const testRedisUrl = Object.assign(new URL(redis.url), { pathname: '/1' }).toString();
+  await ensureGenerated();
+  await ensureBuilt({ DATABASE_URL: testDatabaseUrl, REDIS_URL: testRedisUrl });
+  await dropDatabase(testDatabaseUrl);
+  await createDatabase(testDatabaseUrl);
+  await migrate(testDatabaseUrl);
+
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const env = { ...process.env, TEST_DATABASE_URL: testDatabaseUrl, TEST_REDIS_URL: testRedisUrl, CHROMIUM_PATH: '/usr/bin/chromium' };
+  const vitestReport = path.join(resultsDir, 'vitest.json');
+  const playwrightReport = path.join(resultsDir, 'playwright.json');
+  let ok = await suite('vitest', path.join(ROOT, 'node_modules/.bin/vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...args], env, vitestReport,
+    (r) => [r.numPassedTests, r.numFailedTests]);
+  if (args.length === 0 && !interrupted) {
+    ok = (await suite('playwright', path.join(ROOT, 'node_modules/.bin/playwright'), ['test', '--reporter=list,json'],
+      { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }, playwrightReport,
+      (r) => [r.stats.expected + r.stats.flaky, r.stats.unexpected])) && ok;
+  }
+  return ok && !interrupted;
+}
+
+const ok = await main().catch((err) => {
+  console.error(`[test] ${err.message}`);
+  totals.failed ||= 1;
+  return false;
+});
+for (const service of services.reverse()) await service.stop().catch((err) => console.error(err.message));
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,135 @@
+/**
+ * A small OpenAI-compatible API for tests, on a free port: `POST /v1/chat/completions` and
+ * `POST /v1/embeddings` with deterministic answers, a log of every request, and faults on
+ * request (429 with Retry-After, 500, slow, malformed JSON, 401, 404) for the next N calls.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LocalProvider } from "@/lib/ai/local";
+
+export type FakePath = "/v1/chat/completions" | "/v1/embeddings";
+
+export type Fault =
+  | { kind: "rate-limit"; retryAfterSeconds?: number; headers?: Record<string, string> }
+  | { kind: "status"; status: 400 | 401 | 403 | 404 | 429 | 500 | 503; message?: string; code?: string }
+  | { kind: "slow"; delayMs: number }
+  | { kind: "malformed" };
+
+export interface RecordedRequest {
+  time: number;
+  path: string;
+  /** The Authorization header, to check the key is sent. */
+  authorization?: string;
+  body: { model?: string; messages?: { role: string; content: string }[]; input?: string | string[]; dimensions?: number };
+}
+
+/** What the fake answers to a chat request: it names the text it saw. */
+export function fakeSummary(userContent: string): string {
+  const text = userContent.replace(/<\/?document>/g, "").replace(/\s+/g, " ").trim();
+  return `Fake summary of "${text.slice(0, 60)}" (${text.length} characters).`;
+}
+
+/** The fake API server. */
+export class FakeOpenAi {
+  readonly requests: RecordedRequest[] = [];
+  private readonly faults = new Map<string, { fault: Fault; times: number }[]>();
+  private readonly local = new LocalProvider();
+  private server?: Server;
+
+  /** `http://127.0.0.1:<port>/v1`, for OPENAI_BASE_URL. */
+  baseURL = "";
+
+  /** Listens on a free port. */
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.baseURL = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Forgets the request log and any faults still queued. */
+  reset(): void {
+    this.requests.length = 0;
+    this.faults.clear();
+  }
+
+  /** Answers the next `times` requests to `path` with `fault`, after any faults already queued there. */
+  fail(path: FakePath, fault: Fault, times = 1): void {
+    const queue = this.faults.get(path) ?? [];
+    queue.push({ fault, times });
+    this.faults.set(path, queue);
+  }
+
+  /** The recorded requests to one path. */
+  requestsTo(path: FakePath): RecordedRequest[] {
+    return this.requests.filter((request) => request.path === path);
+  }
+
+  private nextFault(path: string): Fault | undefined {
+    const queue = this.faults.get(path);
+    const head = queue?.[0];
+    if (!head) return undefined;
+    if (--head.times === 0) queue.shift();
+    return head.fault;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const path = req.url ?? "";
+    let body: RecordedRequest["body"] = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+    } catch {
+      return send(res, 400, { error: { message: "invalid JSON body", type: "invalid_request_error" } });
+    }
+    this.requests.push({ time: Date.now(), path, authorization: req.headers.authorization, body });
+    if (req.method !== "POST" || (path !== "/v1/chat/completions" && path !== "/v1/embeddings")) {
+      return send(res, 404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
+    }
+
+    const fault = this.nextFault(path);
+    if (fault?.kind === "rate-limit") {
+      const headers = { ...(fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {}), ...fault.headers };
+      return send(res, 429, { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } }, headers);
+    }
+    if (fault?.kind === "status") {
+      const message = fault.message ?? (fault.status === 404 ? `The model \`${body.model}\` does not exist` : `fake error ${fault.status}`);
+      return send(res, fault.status, { error: { message, type: "invalid_request_error", code: fault.code ?? null } });
+    }
+    if (fault?.kind === "malformed") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return void res.end('{"choices": [{"message": {"content": "cut off');
+    }
+    if (fault?.kind === "slow") await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (res.destroyed) return;
+
+    if (path === "/v1/chat/completions") {
+      const user = body.messages?.findLast((message) => message.role === "user")?.content ?? "";
+      return send(res, 200, {
+        id: "chatcmpl-fake",
+        object: "chat.completion",
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content: fakeSummary(user) }, finish_reason: "stop" }],
+      });
+    }
+    const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ""];
+    const vectors = await this.local.embed(inputs);
+    // Like Ollama, no `usage` field: clients must not need it.
+    return send(res, 200, {
+      object: "list",
+      model: body.model,
+      data: vectors.map((embedding, index) => ({ object: "embedding", index, embedding: embedding.slice(0, body.dimensions) })),
+    });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
