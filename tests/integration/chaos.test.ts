@@ -1,6 +1,7 @@
 /**
  * No document is ever lost: 60 documents, the worker killed with SIGKILL three times at random
  * moments and restarted, then Redis restarted once. Every document ends done, none twice.
+ * `npm run chaos` runs the bigger version (500 documents, 20 kills) for the benchmark notes.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -14,7 +15,8 @@ import { FIXTURES_DIR } from "../fixtures";
 import { startStack, TEST_DATABASE_URL, type Stack } from "../harness";
 import { listDocuments, upload, type UploadFile } from "./client";
 
-const DOCUMENTS = 60;
+const DOCUMENTS = Number(process.env.CHAOS_DOCUMENTS ?? 60);
+const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
 const CHAOS_DB = "docsum_chaos";
 
 let redisDir: string;
@@ -84,7 +86,7 @@ afterAll(async () => {
   await rm(redisDir, { recursive: true, force: true });
 });
 
-it("finishes every document once despite worker kills and a Redis restart", { timeout: 420_000 }, async () => {
+it("finishes every document once despite worker kills and a Redis restart", { timeout: 420_000 + DOCUMENTS * 2_000 }, async () => {
   const files = await documents();
   const ids: string[] = [];
   for (let i = 0; i < files.length; i += 10) {
@@ -94,8 +96,8 @@ it("finishes every document once despite worker kills and a Redis restart", { ti
   }
   expect(new Set(ids).size).toBe(DOCUMENTS);
 
-  // Kill the worker three times at random moments, starting a new one each time.
-  for (let kill = 0; kill < 3; kill++) {
+  // Kill the worker at random moments, starting a new one each time.
+  for (let kill = 0; kill < KILLS; kill++) {
     await sleep(1_000 + Math.random() * 3_000);
     const victim = stack.workers.at(-1)!;
     const exited = new Promise((resolve) => victim.once("exit", resolve));
@@ -110,7 +112,7 @@ it("finishes every document once despite worker kills and a Redis restart", { ti
   redis = await startRedis();
 
   // Read over HTTP until nothing is left running.
-  const deadline = Date.now() + 360_000;
+  const deadline = Date.now() + 360_000 + DOCUMENTS * 2_000;
   let docs = await listDocuments(stack.baseURL);
   while (docs.some((d) => d.status === "queued" || d.status === "processing")) {
     if (Date.now() > deadline) throw new Error(`still unfinished: ${docs.filter((d) => d.status !== "done").map((d) => `${d.title} ${d.status} ${d.stage}`).join(", ")}`);
@@ -130,8 +132,8 @@ it("finishes every document once despite worker kills and a Redis restart", { ti
   await db.end();
   expect(rows.rows).toHaveLength(DOCUMENTS);
   for (const row of rows.rows) {
-    expect(Number(row.n)).toBe(5);
-    expect(Number(row.distinct_n)).toBe(5);
+    expect(Number(row.n)).toBe(Math.min(5, DOCUMENTS - 1));
+    expect(Number(row.distinct_n)).toBe(Number(row.n));
     expect(Number(row.self)).toBe(0);
   }
 });
