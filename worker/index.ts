@@ -40,22 +40,17 @@ function startWorker(name: QueueName): Worker {
 
 async function main() {
   const names = selectedQueues(process.argv.slice(2), env.WORKER_QUEUES);
-  const workers = names.map(startWorker);
-  if (names.includes("maintenance")) {
-    await queue("maintenance").upsertJobScheduler(RECONCILE_JOB, { every: env.RECONCILE_EVERY_MS }, { name: RECONCILE_JOB });
-  }
-  const stopListening = await onCancelRequest(createWorkerConnection(), (documentId) => {
-    for (const worker of workers) {
-      for (const stage of STAGES) worker.cancelJob(stageJobId(documentId, stage), "cancelled by its owner");
-    }
-  });
-  logger.info("worker started", { queues: names, pid: process.pid });
+  const workers: Worker[] = [];
+  let scheduler: NodeJS.Timeout | undefined;
+  let stopListening = async () => {};
 
+  // Signals are handled from the first moment, so a stop during start-up is graceful too.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info("worker stopping", { signal });
+    clearInterval(scheduler);
     // Let running jobs finish; past the time limit, hand them back (another worker's stalled
     // check picks them up) and exit all the same.
     const graceful = Promise.all(workers.map((worker) => worker.close()));
@@ -73,6 +68,24 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  workers.push(...names.map(startWorker));
+  // The reconciler's schedule lives in Redis; upserting it again now and then brings it back
+  // after Redis lost its data (the very case the reconciler exists for).
+  const schedule = () =>
+    queue("maintenance")
+      .upsertJobScheduler(RECONCILE_JOB, { every: env.RECONCILE_EVERY_MS }, { name: RECONCILE_JOB })
+      .catch((error: Error) => logger.warn("could not schedule the reconciler", { error: error.message }));
+  if (names.includes("maintenance")) {
+    scheduler = setInterval(() => void schedule(), env.RECONCILE_EVERY_MS * 5);
+    await schedule();
+  }
+  stopListening = await onCancelRequest(createWorkerConnection(), (documentId) => {
+    for (const worker of workers) {
+      for (const stage of STAGES) worker.cancelJob(stageJobId(documentId, stage), "cancelled by its owner");
+    }
+  });
+  logger.info("worker started", { queues: names, pid: process.pid });
 }
 
 main().catch((error: Error) => {

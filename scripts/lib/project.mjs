@@ -10,6 +10,7 @@ const at = (p) => path.join(ROOT, p);
 const bin = (name) => at(`node_modules/.bin/${name}`);
 const mtime = (p) => fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 const log = (msg) => console.log(`[setup] ${msg}`);
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
 /** Runs a command with inherited stdio in the project root; rejects, naming the command, if it exits non-zero. */
 export function run(cmd, args = [], opts = {}) {
