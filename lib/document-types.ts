@@ -23,6 +23,15 @@ export interface SimilarDocument {
   score: number;
 }
 
+/** One attempt at one stage (GET /api/documents/:id `runs`). */
+export interface StageRunView {
+  stage: Stage;
+  attempt: number;
+  startedAt: string;
+  durationMs: number | null;
+  outcome: string | null;
+}
+
 /** One document with its results (GET /api/documents/:id). */
 export interface DocumentDetail extends DocumentListItem {
   mimeType: string;
@@ -32,6 +41,7 @@ export interface DocumentDetail extends DocumentListItem {
   provider: string | null;
   summaryModel: string | null;
   similar: SimilarDocument[];
+  runs: StageRunView[];
   startedAt: string | null;
   finishedAt: string | null;
 }

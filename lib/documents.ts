@@ -87,6 +87,7 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
         orderBy: { rank: "asc" },
         include: { similarDoc: { select: { id: true, title: true, ownerId: true } } },
       },
+      stageRuns: { orderBy: { startedAt: "asc" } },
     },
   });
   if (!doc) throw new NotFoundError();
@@ -101,6 +102,13 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
     similar: doc.similar
       .filter((s) => s.similarDoc.ownerId === ownerId)
       .map((s) => ({ id: s.similarDoc.id, title: s.similarDoc.title, score: Math.round(s.score * 1000) / 1000 })),
+    runs: doc.stageRuns.map((run) => ({
+      stage: run.stage,
+      attempt: run.attempt,
+      startedAt: run.startedAt.toISOString(),
+      durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+      outcome: run.outcome,
+    })),
     startedAt: doc.startedAt?.toISOString() ?? null,
     finishedAt: doc.finishedAt?.toISOString() ?? null,
   };

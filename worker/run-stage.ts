@@ -9,6 +9,7 @@ import { prisma } from "@/lib/db";
 import { failDocument, progressReporter, StaleDocumentError, startStage } from "@/lib/document-state";
 import { logger } from "@/lib/logger";
 import { DocumentError } from "@/lib/parsing/errors";
+import { recordStageEnd, recordStageStart } from "@/lib/stage-runs";
 import { STAGE_JOBS } from "@/jobs/registry";
 import { documentJobSchema } from "@/jobs/stage";
 
@@ -31,21 +32,28 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal):
   if (document.status === "cancelled" || document.status === "done") return;
   if (STAGES.indexOf(document.stage) > STAGES.indexOf(stage)) return;
 
+  let runId: string | undefined;
   try {
     const started = await startStage(document, stage);
+    runId = await recordStageStart(documentId, stage, job.attemptsMade + 1);
     await stageJob.handle({
       document: started,
       signal: signal ?? new AbortController().signal,
       reportProgress: progressReporter(started, stage),
     });
+    await recordStageEnd(runId, "done");
   } catch (error) {
     const err = error as Error;
     // Cancelled, deleted or restarted meanwhile: drop this run's result, quietly.
     if (err instanceof StaleDocumentError) {
       logger.info("discarded a stage result of a changed document", { jobId: job.id, documentId });
+      await recordStageEnd(runId, "discarded");
       return;
     }
-    if (signal?.aborted) throw new UnrecoverableError(`job ${job.id} was cancelled`);
+    if (signal?.aborted) {
+      await recordStageEnd(runId, "cancelled");
+      throw new UnrecoverableError(`job ${job.id} was cancelled`);
+    }
     const attempts = job.opts.attempts ?? 1;
     const final = err instanceof DocumentError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
     // A bad document is the owner's news, not the operator's emergency.
@@ -58,6 +66,7 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal):
       attempts,
       error: err.message,
     });
+    await recordStageEnd(runId, final ? "failed" : "retry", err.message);
     if (!final) throw err;
     await failDocument(documentId, stage, ownerMessage(err, stage, job.attemptsMade + 1));
     throw err instanceof UnrecoverableError ? err : new UnrecoverableError(err.message);

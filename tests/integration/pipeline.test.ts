@@ -65,6 +65,14 @@ describe("every fixture document through the job chain", () => {
       expect(doc.summary, doc.filename).toBeTruthy();
       expect(doc.provider).toBe("local");
       expect(doc.finishedAt).not.toBeNull();
+      // One recorded attempt per stage, in order, each done with a duration.
+      expect(doc.runs.map((run) => [run.stage, run.attempt, run.outcome])).toEqual([
+        ["extract", 1, "done"],
+        ["summarize", 1, "done"],
+        ["embed", 1, "done"],
+        ["similar", 1, "done"],
+      ]);
+      for (const run of doc.runs) expect(run.durationMs).toBeGreaterThanOrEqual(0);
     }
   });
 

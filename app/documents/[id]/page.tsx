@@ -5,6 +5,7 @@ import { cache } from "react";
 import { LiveDocumentStatus } from "@/app/_components/live-document-status";
 import type { DocumentDetail, DocumentListItem } from "@/lib/document-types";
 import { getDocumentDetail } from "@/lib/documents";
+import { STAGE_LABELS } from "@/lib/events";
 import { NotFoundError } from "@/lib/http";
 import { currentOwnerId } from "@/lib/owner";
 
@@ -83,6 +84,7 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
       <LiveDocumentStatus document={listItem(document)} />
 
       {document.status === "done" ? <Results document={document} /> : null}
+      {document.runs.length > 0 ? <History document={document} /> : null}
     </article>
   );
 }
@@ -129,5 +131,45 @@ function Results({ document }: { document: DocumentDetail }) {
         )}
       </section>
     </>
+  );
+}
+
+const OUTCOME_LABELS: Record<string, string> = {
+  done: "Done",
+  retry: "Failed, retried",
+  failed: "Failed",
+  cancelled: "Cancelled",
+  discarded: "Dropped (document changed)",
+};
+
+function History({ document }: { document: DocumentDetail }) {
+  return (
+    <section aria-labelledby="history-title" className="history">
+      <h2 id="history-title">Processing history</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Stage</th>
+            <th scope="col">Attempt</th>
+            <th scope="col">Started</th>
+            <th scope="col">Took</th>
+            <th scope="col">Outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {document.runs.map((run) => (
+            <tr key={`${run.stage}-${run.startedAt}`}>
+              <td>{STAGE_LABELS[run.stage]}</td>
+              <td>{run.attempt}</td>
+              <td>
+                <DateFact iso={run.startedAt} />
+              </td>
+              <td>{run.durationMs === null ? "—" : `${(run.durationMs / 1000).toFixed(2)} s`}</td>
+              <td>{run.outcome ? (OUTCOME_LABELS[run.outcome] ?? run.outcome) : "Running"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

@@ -1,0 +1,17 @@
+/** Each attempt at each stage, with its timing and outcome: what the UI and the benchmarks read. */
+import type { Stage } from "./events";
+import { prisma } from "./db";
+
+export type StageOutcome = "done" | "retry" | "failed" | "cancelled" | "discarded";
+
+/** Records that an attempt at a stage started; returns its id. */
+export async function recordStageStart(documentId: string, stage: Stage, attempt: number): Promise<string> {
+  const run = await prisma.stageRun.create({ data: { documentId, stage, attempt }, select: { id: true } });
+  return run.id;
+}
+
+/** Records how an attempt ended; a run whose document is gone is left alone. */
+export async function recordStageEnd(runId: string | undefined, outcome: StageOutcome, error?: string): Promise<void> {
+  if (!runId) return;
+  await prisma.stageRun.updateMany({ where: { id: runId }, data: { finishedAt: new Date(), outcome, error: error?.slice(0, 2000) } });
+}
