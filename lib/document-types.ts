@@ -47,12 +47,6 @@ export interface DocumentDetail extends DocumentListItem {
 }
 
 /** One entry of the upload answer (POST /api/documents). */
-export interface UploadedDocument {
-  id: string;
-  title: string;
-  filename: string;
-  status: DocumentStatus;
-  stage: Stage;
-  progress: number;
+export type UploadedDocument = Pick<DocumentListItem, "id" | "title" | "filename" | "status" | "stage" | "progress"> & {
   duplicate?: boolean;
-}
+};
