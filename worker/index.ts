@@ -20,13 +20,17 @@ import { runStage } from "./run-stage";
 const runReconciler: Processor = async () => ({ requeued: await reconcile() });
 
 function startWorker(name: QueueName): Worker {
-  const worker = new Worker(QUEUES[name], name === "maintenance" ? runReconciler : runStage, {
+  const processor: Processor = name === "maintenance" ? runReconciler : (job, token, signal) => runStage(job, token, signal, worker);
+  const worker: Worker = new Worker(QUEUES[name], processor, {
     concurrency: CONCURRENCY[env.NODE_ENV][name],
     lockDuration: env.WORKER_LOCK_DURATION_MS,
     stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: MAX_STALLED_COUNT,
     connection: createWorkerConnection(),
     prefix: env.QUEUE_PREFIX,
+    // BullMQ honours worker.rateLimit() (the pause after a 429) only on a worker with a limiter.
+    // Set at the request limit: a job sends at least one request, so the request limiter binds first.
+    ...(name === "ai" && env.AI_PROVIDER === "openai" ? { limiter: { max: env.AI_REQUESTS_PER_MINUTE, duration: 60_000 } } : {}),
     settings: {
       backoffStrategy: (attemptsMade, type) => (type === BACKOFF_TYPE ? polynomialBackoff(attemptsMade) : 0),
     },

@@ -3,7 +3,8 @@
  * deleted or cancelled one is discarded), run the stage, and on a failure no retry can fix,
  * fail the document with a message for its owner.
  */
-import { UnrecoverableError, type Job } from "bullmq";
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { AiRateLimitedError } from "@/lib/ai/errors";
 import { STAGES, STAGE_LABELS, type Stage } from "@/lib/events";
 import { prisma } from "@/lib/db";
 import { failDocument, progressReporter, StaleDocumentError, startStage } from "@/lib/document-state";
@@ -13,8 +14,8 @@ import { recordStageEnd, recordStageStart } from "@/lib/stage-runs";
 import { STAGE_JOBS } from "@/jobs/registry";
 import { documentJobSchema } from "@/jobs/stage";
 
-/** Runs one stage job. */
-export async function runStage(job: Job, _token?: string, signal?: AbortSignal): Promise<void> {
+/** Runs one stage job; given its `worker`, a 429 from the AI API pauses the whole queue. */
+export async function runStage(job: Job, _token?: string, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">): Promise<void> {
   // Parse the payload and find the handler.
   const payload = documentJobSchema.safeParse(job.data);
   if (!payload.success) throw new UnrecoverableError(`invalid payload for job ${job.id}`);
@@ -53,6 +54,13 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal):
     if (signal?.aborted) {
       await recordStageEnd(runId, "cancelled");
       throw new UnrecoverableError(`job ${job.id} was cancelled`);
+    }
+    // The API asked us to wait: pause the queue for every worker and put the job back, attempt kept.
+    if (err instanceof AiRateLimitedError && worker) {
+      logger.warn("AI rate limited; pausing the queue", { jobId: job.id, documentId, stage, retryAfterMs: err.retryAfterMs });
+      await recordStageEnd(runId, "retry", err.message);
+      await worker.rateLimit(err.retryAfterMs);
+      throw Worker.RateLimitError();
     }
     const attempts = job.opts.attempts ?? 1;
     const final = err instanceof DocumentError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
