@@ -45,8 +45,12 @@ async function freshDatabase(): Promise<string> {
 
 beforeAll(async () => {
   await fake.start();
+  // Its own database and Redis database: resetting them must not touch the shared stack's.
+  const redisUrl = new URL(TEST_REDIS_URL);
+  redisUrl.pathname = "/3";
   stack = await startStack({
     DATABASE_URL: await freshDatabase(),
+    REDIS_URL: redisUrl.toString(),
     AI_PROVIDER: "openai",
     OPENAI_API_KEY: "test-key",
     OPENAI_BASE_URL: fake.baseURL,
