@@ -49,16 +49,18 @@ test("cancel a scheduled re-run, retry it, and process it again", async ({ page 
 });
 
 test("retry a failed document and see it fail again with its reason", async ({ page }) => {
-  const name = `empty-${randomUUID()}.txt`;
-  const response = await page.request.post("/api/documents", { multipart: { files: { name, mimeType: "text/plain", buffer: Buffer.alloc(0) } } });
+  // Blank content of a length no other spec uses, so it is never a duplicate of theirs.
+  const name = `blank-${randomUUID()}.txt`;
+  const blank = Buffer.from(" \n".repeat(1000 + Math.floor(Math.random() * 100_000)));
+  const response = await page.request.post("/api/documents", { multipart: { files: { name, mimeType: "text/plain", buffer: blank } } });
   const [doc] = ((await response.json()) as { documents: UploadedDocument[] }).documents;
   await page.goto(`/documents/${doc.id}`);
   const failure = page.getByRole("alert").filter({ hasText: "Failed at Extracting text" });
-  await expect(failure).toContainText("This file is empty.", { timeout: PROCESSING_TIMEOUT });
+  await expect(failure).toContainText("No text was found in this file.", { timeout: PROCESSING_TIMEOUT });
   const retried = page.waitForResponse((r) => r.url().endsWith(`/api/documents/${doc.id}/retry`));
   await page.getByRole("button", { name: "Retry" }).click();
   expect((await retried).status()).toBe(200);
-  await expect(failure).toContainText("This file is empty.", { timeout: PROCESSING_TIMEOUT });
+  await expect(failure).toContainText("No text was found in this file.", { timeout: PROCESSING_TIMEOUT });
   await expect(page.getByRole("button", { name: "Retry" })).toBeEnabled();
 });
 

@@ -32,6 +32,7 @@ describe("files that cannot be processed", () => {
       { name: "notes.txt", data: goodText },
     ]);
     expect(status).toBe(202);
+    expect(body.documents!.filter((d) => d.duplicate)).toEqual([]);
     const byName = new Map(body.documents!.map((d) => [d.filename, d.id]));
     const final = await watcher.waitForFinal([...byName.values()]);
 
