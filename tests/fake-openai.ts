@@ -32,6 +32,8 @@ export function fakeSummary(userContent: string): string {
 /** The fake API server. */
 export class FakeOpenAi {
   readonly requests: RecordedRequest[] = [];
+  /** How many requests the client gave up on (closed the connection) before their answer. */
+  abandoned = 0;
   private readonly faults = new Map<string, { fault: Fault; times: number }[]>();
   private readonly local = new LocalProvider();
   private server?: Server;
@@ -54,6 +56,7 @@ export class FakeOpenAi {
   /** Forgets the request log and any faults still queued. */
   reset(): void {
     this.requests.length = 0;
+    this.abandoned = 0;
     this.faults.clear();
   }
 
@@ -78,6 +81,9 @@ export class FakeOpenAi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.once("close", () => {
+      if (!res.writableEnded) this.abandoned += 1;
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = req.url ?? "";

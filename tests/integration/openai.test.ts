@@ -132,6 +132,46 @@ describe("documents summarized and embedded by an OpenAI-compatible API", () => 
     expect(fake.requestsTo(CHAT)).toHaveLength(1);
   });
 
+  it("retries a failed document from the stage that failed, keeping the text already extracted", async () => {
+    fake.fail(CHAT, { kind: "status", status: 401 });
+    const failed = await processText("Supplier review. Two suppliers missed their delivery dates twice this quarter.");
+    expect(failed).toMatchObject({ status: "failed", stage: "summarize" });
+    const retry = await fetch(`${stack.baseURL}/api/documents/${failed.id}/retry`, { method: "POST" });
+    expect(retry.status).toBe(200);
+    await watcher.waitForFinal([failed.id], 60_000);
+    const deadline = Date.now() + 60_000;
+    let doc = (await getDocument(stack.baseURL, failed.id)).body;
+    while (doc.status !== "done" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      doc = (await getDocument(stack.baseURL, failed.id)).body;
+    }
+    expect(doc.status).toBe("done");
+    // Extraction ran once; summarizing ran twice (refused, then retried).
+    expect(doc.runs.filter((run) => run.stage === "extract")).toHaveLength(1);
+    expect(doc.runs.filter((run) => run.stage === "summarize").map((run) => run.outcome)).toEqual(["failed", "done"]);
+  });
+
+  it("cancels a document while its summary is being made, aborting the API call", async () => {
+    fake.fail(CHAT, { kind: "slow", delayMs: 15_000 });
+    const { body } = await upload(stack.baseURL, [{ name: `${randomUUID()}.txt`, data: "Quarterly plan. Hiring pauses until the new office opens in spring.", type: "text/plain" }]);
+    const id = body.documents![0].id;
+    const deadline = Date.now() + 30_000;
+    while (fake.requestsTo(CHAT).length === 0) {
+      if (Date.now() > deadline) throw new Error("the summary request never came");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const cancel = await fetch(`${stack.baseURL}/api/documents/${id}/cancel`, { method: "POST" });
+    expect(cancel.status).toBe(200);
+    expect(await cancel.json()).toMatchObject({ status: "cancelled" });
+    // The request is dropped long before the slow answer would have come, and nothing follows it.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(fake.abandoned).toBe(1);
+    const doc = (await getDocument(stack.baseURL, id)).body;
+    expect(doc.status).toBe("cancelled");
+    expect(doc.runs.find((run) => run.stage === "summarize")?.outcome).toBe("cancelled");
+    expect(fake.requestsTo(EMBEDDINGS)).toHaveLength(0);
+  });
+
   it("keeps two worker processes together under AI_REQUESTS_PER_MINUTE", async () => {
     // The second process tells its requests apart by its key; it shares the first one's budget.
     const second = await stack.startWorker({ WORKER_QUEUES: "ai", OPENAI_API_KEY: "second-worker-key" });
