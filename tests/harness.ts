@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { migrate } from "../scripts/migrate";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:54329/docsum_test";
@@ -32,6 +33,19 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Creates (or re-creates) a migrated database beside the test database, for a stack of its own; returns its URL. */
+export async function freshDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  await migrate(url.toString());
+  return url.toString();
 }
 
 /** Empties a test database's tables and a test Redis database. */

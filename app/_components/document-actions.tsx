@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { DocumentStatus } from "@/lib/events";
+import { ErrorAlert } from "./error-alert";
 
 type Action = "cancel" | "retry" | "reprocess" | "delete";
 
@@ -72,11 +73,7 @@ export function DocumentActions({ id, title, status }: { id: string; title: stri
           {busy === action ? `${LABELS[action]}…` : LABELS[action]}
         </button>
       ))}
-      {error ? (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert message={error} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useId, useRef, useState, type DragEvent } from "react";
 import type { UploadedDocument } from "@/lib/document-types";
+import { ErrorAlert } from "./error-alert";
 
 /** The file types the dialog offers; the server still judges every file by its content. */
 const ACCEPT = ".pdf,.txt,.md,.markdown,.html,.htm";
@@ -110,11 +111,7 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
         <p role="status" className="upload-status">
           {busy ? "Uploading…" : (notice ?? "")}
         </p>
-        {error ? (
-          <p role="alert" className="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert message={error} />
       </div>
     </section>
   );

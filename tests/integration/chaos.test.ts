@@ -10,9 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { migrate } from "../../scripts/migrate";
 import { FIXTURES_DIR } from "../fixtures";
-import { startStack, TEST_DATABASE_URL, type Stack } from "../harness";
+import { freshDatabase, startStack, type Stack } from "../harness";
 import { listDocuments, upload, type UploadFile } from "./client";
 
 const DOCUMENTS = Number(process.env.CHAOS_DOCUMENTS ?? 60);
@@ -60,15 +59,7 @@ beforeAll(async () => {
   redisDir = await mkdtemp(path.join(tmpdir(), "chaos-redis-"));
   redisPort = 20000 + Math.floor(Math.random() * 20000);
   redis = await startRedis();
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${CHAOS_DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${CHAOS_DB}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${CHAOS_DB}`;
-  databaseUrl = url.toString();
-  await migrate(databaseUrl);
+  databaseUrl = await freshDatabase(CHAOS_DB);
   stack = await startStack({
     DATABASE_URL: databaseUrl,
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,

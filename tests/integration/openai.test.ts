@@ -5,12 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RedisRateLimiter } from "@/lib/ai/rate-limit";
-import { migrate } from "../../scripts/migrate";
 import { FakeOpenAi, fakeSummary, type RecordedRequest } from "../fake-openai";
-import { startStack, TEST_DATABASE_URL, TEST_REDIS_URL, type Stack } from "../harness";
+import { freshDatabase, startStack, TEST_REDIS_URL, type Stack } from "../harness";
 import { getDocument, ProgressWatcher, upload } from "./client";
 
 /**
@@ -31,17 +29,6 @@ const fake = new FakeOpenAi();
 let stack: Stack;
 let watcher: ProgressWatcher;
 
-async function freshDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${DATABASE}`;
-  await migrate(url.toString());
-  return url.toString();
-}
 
 beforeAll(async () => {
   await fake.start();
@@ -49,7 +36,7 @@ beforeAll(async () => {
   const redisUrl = new URL(TEST_REDIS_URL);
   redisUrl.pathname = "/3";
   stack = await startStack({
-    DATABASE_URL: await freshDatabase(),
+    DATABASE_URL: await freshDatabase(DATABASE),
     REDIS_URL: redisUrl.toString(),
     AI_PROVIDER: "openai",
     OPENAI_API_KEY: "test-key",
