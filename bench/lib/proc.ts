@@ -1,0 +1,93 @@
+/** Process memory from /proc (Linux): resident set now (VmRSS) and its peak (VmHWM). */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+
+export interface Memory {
+  rssBytes: number;
+  peakBytes: number;
+}
+
+/** Reads a process's VmRSS and VmHWM. */
+export function readMemory(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rssBytes: kb("VmRSS"), peakBytes: kb("VmHWM") };
+}
+
+/** Resets the kernel's peak RSS (VmHWM) of a process to its current RSS; false where not allowed. */
+export function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of the direct children of a process. */
+export function childPids(parent = process.pid): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
+      if (ppid === parent) pids.push(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return pids;
+}
+
+/** The pid of a direct child of this process whose command line contains `fragment`. */
+export function childPid(fragment: string): number {
+  for (const pid of childPids()) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((arg) => arg.includes(fragment))) return pid;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  throw new Error(`no child process of ${process.pid} runs ${fragment}`);
+}
+
+/** Polls a process's RSS every `everyMs` until stopped; reports the highest RSS seen and the kernel's peak. */
+export function sampleMemory(pid: number, everyMs = 20): { stop(): Memory & { samples: number } } {
+  let highest = 0;
+  let samples = 0;
+  const poll = () => {
+    try {
+      highest = Math.max(highest, readMemory(pid).rssBytes);
+      samples += 1;
+    } catch {
+      // The process is gone; keep what was seen.
+    }
+  };
+  poll();
+  const timer = setInterval(poll, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      poll();
+      let peakBytes = highest;
+      try {
+        peakBytes = Math.max(highest, readMemory(pid).peakBytes);
+      } catch {
+        // Gone: the polled highest is all there is.
+      }
+      return { rssBytes: highest, peakBytes, samples };
+    },
+  };
+}
+
+/** Median RSS over a quiet moment: several readings `everyMs` apart. */
+export async function idleRss(pid: number, readings = 10, everyMs = 100): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < readings; i++) {
+    values.push(readMemory(pid).rssBytes);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)];
+}
+
+export const MB = 1024 * 1024;

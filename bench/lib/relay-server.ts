@@ -1,0 +1,24 @@
+/**
+ * Figure 3's baseline, run as its own process: a bare Socket.IO server that relays every message
+ * of one Redis channel (BENCH_CHANNEL) to all its clients as `document:progress`, with nothing
+ * in between. Prints its port on the first line.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import { Server } from "socket.io";
+
+const channel = process.env.BENCH_CHANNEL ?? "bench-relay";
+const httpServer = createServer();
+const io = new Server(httpServer, { serveClient: false });
+const subscriber = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:63790/5");
+
+await subscriber.subscribe(channel);
+subscriber.on("message", (_channel: string, message: string) => {
+  io.emit("document:progress", JSON.parse(message));
+});
+httpServer.listen(0, "127.0.0.1", () => console.log((httpServer.address() as AddressInfo).port));
+process.on("SIGTERM", () => {
+  void io.close();
+  void subscriber.quit().finally(() => process.exit(0));
+});
