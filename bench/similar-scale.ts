@@ -37,6 +37,7 @@ async function insertDocuments(from: number, to: number): Promise<void> {
        SELECT gen_random_uuid(), $1, 'synthetic ' || i, 'synthetic-' || i || '.pdf', 'application/pdf', 0, md5($1 || i),
               'synthetic-' || i, 'done', 'similar', 100, $2, v.e, now(), now()
        FROM generate_series($3::int, $4::int) AS i
+       -- "+ i * 0" ties each vector to its row, so PostgreSQL does not compute one vector for all.
        CROSS JOIN LATERAL (
          SELECT array_agg(x / sqrt(ss)) AS e FROM (
            SELECT x, sum(x * x) OVER () AS ss FROM (

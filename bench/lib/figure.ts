@@ -39,13 +39,12 @@ function roundDeep(value: unknown): unknown {
 }
 
 /** Builds a result with its ratio, rounding for the report. */
-export function result(fields: Omit<FigureResult, "ratio"> & { ratio?: number }): FigureResult {
-  const ratio = fields.ratio ?? fields.value / fields.baselineValue;
+export function result(fields: Omit<FigureResult, "ratio">): FigureResult {
   return {
     ...fields,
     value: round(fields.value),
     baselineValue: round(fields.baselineValue),
-    ratio: round(ratio),
+    ratio: round(fields.value / fields.baselineValue),
     runs: fields.runs.map((run) => round(run)),
     ...(fields.details ? { details: roundDeep(fields.details) as Record<string, unknown> } : {}),
   };

@@ -5,7 +5,6 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { startProcess, startStack, stopProcess, type Stack } from "../../tests/harness";
 import { childPid } from "./proc";
 
@@ -79,12 +78,3 @@ export async function startHelper(name: string, script: string, env: Record<stri
 
 /** Stops a helper process (SIGTERM, then SIGKILL). */
 export const stopHelper = stopProcess;
-
-/** Waits until `check` is true, polling; throws after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
