@@ -6,15 +6,14 @@
 import type { DocumentDetail } from "./document-types";
 import { STAGE_RANGES } from "./events";
 import { prisma } from "./db";
-import { getDocumentDetail } from "./documents";
+import { announceState } from "./document-state";
+import { getDocumentDetail, isDocumentId } from "./documents";
 import { HttpError, NotFoundError } from "./http";
 import { requestCancel } from "./cancellation";
-import { publishDeleted, publishProgress } from "./progress";
+import { publishDeleted } from "./progress";
 import { remove } from "./storage";
 import { enqueueDocument, removeDocumentJobs } from "@/jobs/flow";
 import { PRIORITY } from "./queues";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ConflictError extends HttpError {
   constructor(message: string) {
@@ -23,13 +22,9 @@ export class ConflictError extends HttpError {
 }
 
 async function findOwned(ownerId: string, id: string) {
-  const document = UUID.test(id) ? await prisma.document.findFirst({ where: { id, ownerId }, omit: { text: true, embedding: true } }) : null;
+  const document = isDocumentId(id) ? await prisma.document.findFirst({ where: { id, ownerId }, omit: { text: true, embedding: true } }) : null;
   if (!document) throw new NotFoundError();
   return document;
-}
-
-function announce(doc: { id: string; ownerId: string; status: DocumentDetail["status"]; stage: DocumentDetail["stage"]; progress: number; error: string | null }) {
-  publishProgress(doc.ownerId, { id: doc.id, status: doc.status, stage: doc.stage, progress: doc.progress, error: doc.error });
 }
 
 /** Stops a queued or running document: waiting jobs are removed, running ones aborted. */
@@ -43,7 +38,7 @@ export async function cancelDocument(ownerId: string, id: string): Promise<Docum
   await removeDocumentJobs(id);
   await requestCancel(id);
   const detail = await getDocumentDetail(ownerId, id);
-  announce({ ...detail, ownerId });
+  announceState({ ...detail, ownerId });
   return detail;
 }
 
@@ -75,7 +70,7 @@ async function restart(ownerId: string, id: string, stage: DocumentDetail["stage
     data: { status: "queued", stage, progress: STAGE_RANGES[stage][0], error: null, finishedAt: null },
   });
   await enqueueDocument(id, { from: stage, delay, priority: PRIORITY.interactive });
-  announce(updated);
+  announceState(updated);
 }
 
 /** Deletes a document: its jobs, its row (and so its place in other documents' similar lists), and its file. */

@@ -28,7 +28,8 @@ function nextStage(stage: Stage): Stage | null {
   return STAGES[STAGES.indexOf(stage) + 1] ?? null;
 }
 
-function publish(doc: Pick<Document, "id" | "ownerId" | "status" | "stage" | "progress" | "error">) {
+/** Sends a document's current state to every browser of its owner. */
+export function announceState(doc: Pick<Document, "id" | "ownerId" | "status" | "stage" | "progress" | "error">): void {
   publishProgress(doc.ownerId, {
     id: doc.id,
     status: doc.status,
@@ -54,7 +55,7 @@ export async function startStage(document: Document, stage: Stage): Promise<Docu
     .catch((error: unknown) => {
       throw isRecordNotFound(error) ? new StaleDocumentError(document.id) : error;
     });
-  publish(updated);
+  announceState(updated);
   return updated;
 }
 
@@ -77,7 +78,7 @@ export async function completeStage(
     .catch((error: unknown) => {
       throw isRecordNotFound(error) ? new StaleDocumentError(document.id) : error;
     });
-  publish(updated);
+  announceState(updated);
   return updated;
 }
 
@@ -88,7 +89,7 @@ export async function failDocument(documentId: string, stage: Stage, message: st
     data: { status: "failed", stage, error: message, finishedAt: new Date() },
   });
   const updated = count > 0 ? await prisma.document.findUnique({ where: { id: documentId } }) : null;
-  if (updated) publish(updated);
+  if (updated) announceState(updated);
 }
 
 /** A throttled reporter of progress inside a stage: frequent events, rarer database writes. */
@@ -102,7 +103,7 @@ export function progressReporter(document: Document, stage: Stage): (fraction: n
     if (progress === lastProgress || now - lastEmit < EMIT_EVERY_MS) return;
     lastEmit = now;
     lastProgress = progress;
-    publish({ ...document, status: "processing", stage, progress, error: null });
+    announceState({ ...document, status: "processing", stage, progress, error: null });
     if (now - lastPersist >= PERSIST_EVERY_MS) {
       lastPersist = now;
       await prisma.document.updateMany({

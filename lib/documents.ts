@@ -8,6 +8,11 @@ import type { ReceivedFile } from "./upload";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a route parameter can be a document id at all (anything else is simply not found). */
+export function isDocumentId(id: string): boolean {
+  return UUID.test(id);
+}
+
 /** The title shown for a file: its name without the extension. */
 export function titleFromFilename(filename: string): string {
   return filename.replace(/\.[A-Za-z0-9]{1,8}$/, "") || filename;
@@ -78,7 +83,7 @@ export async function listDocuments(ownerId: string): Promise<DocumentListItem[]
 
 /** One of the owner's documents with its summary and similar documents; NotFoundError otherwise. */
 export async function getDocumentDetail(ownerId: string, id: string): Promise<DocumentDetail> {
-  if (!UUID.test(id)) throw new NotFoundError();
+  if (!isDocumentId(id)) throw new NotFoundError();
   const doc = await prisma.document.findFirst({
     where: { id, ownerId },
     omit: { text: true, embedding: true },

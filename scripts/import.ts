@@ -10,7 +10,8 @@ import { prisma } from "@/lib/db";
 import { createDocuments } from "@/lib/documents";
 import { env } from "@/lib/env";
 import { LOCAL_OWNER_ID } from "@/lib/owner";
-import { closeProgress, publishProgress } from "@/lib/progress";
+import { announceState } from "@/lib/document-state";
+import { closeProgress } from "@/lib/progress";
 import { closeQueues, PRIORITY } from "@/lib/queues";
 import { storeFile } from "@/lib/upload";
 import { enqueueDocument } from "@/jobs/flow";
@@ -56,7 +57,7 @@ async function importFolder(folder: string): Promise<number> {
       continue;
     }
     await enqueueDocument(document.id, { priority: PRIORITY.bulk });
-    publishProgress(document.ownerId, { id: document.id, status: document.status, stage: document.stage, progress: document.progress });
+    announceState(document);
     ids.push(document.id);
   }
   console.log(`queued ${ids.length} documents (${duplicates} already in the library, ${skipped} skipped)`);

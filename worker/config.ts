@@ -7,13 +7,15 @@ import type { QueueName } from "@/lib/queues";
 
 type Environment = "development" | "production" | "test";
 
-/** Jobs of each queue one worker process runs at once. */
+// Parsing is CPU-bound (one per core); AI calls mostly wait on the network; find-similar is
+// database work; the reconciler runs alone.
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { ingest: 2, ai: 4, index: 2, maintenance: 1 };
+
+/** Jobs of each queue one worker process runs at once; an environment that differs says so here. */
 export const CONCURRENCY: Record<Environment, Record<QueueName, number>> = {
-  // Parsing is CPU-bound (one per core); AI calls mostly wait on the network; find-similar is
-  // database work; the reconciler runs alone.
-  production: { ingest: 2, ai: 4, index: 2, maintenance: 1 },
-  development: { ingest: 2, ai: 4, index: 2, maintenance: 1 },
-  test: { ingest: 2, ai: 4, index: 2, maintenance: 1 },
+  production: DEFAULT_CONCURRENCY,
+  development: DEFAULT_CONCURRENCY,
+  test: DEFAULT_CONCURRENCY,
 };
 
 /**
@@ -28,7 +30,7 @@ export function selectedQueues(argv: string[], fallback: string): QueueName[] {
   const flag = argv.findIndex((arg) => arg === "--queues" || arg.startsWith("--queues="));
   const raw = flag === -1 ? fallback : argv[flag].includes("=") ? argv[flag].split("=")[1] : argv[flag + 1] ?? "";
   const names = raw.split(",").map((name) => name.trim()).filter(Boolean);
-  const known = Object.keys(CONCURRENCY.production);
+  const known = Object.keys(DEFAULT_CONCURRENCY);
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new Error(`Unknown queue(s) "${unknown.join(", ") || raw}"; choose from ${known.join(", ")}`);

@@ -2,7 +2,7 @@ import { createDocuments, listDocuments, toUploaded } from "@/lib/documents";
 import { errorResponse } from "@/lib/http";
 import { logger } from "@/lib/logger";
 import { currentOwnerId } from "@/lib/owner";
-import { publishProgress } from "@/lib/progress";
+import { announceState } from "@/lib/document-state";
 import { receiveUpload } from "@/lib/upload";
 import { env } from "@/lib/env";
 import { PRIORITY } from "@/lib/queues";
@@ -34,7 +34,7 @@ export async function POST(request: Request) {
       await enqueueDocument(document.id, { priority }).catch((error: Error) =>
         logger.error("enqueue failed; left for the reconciler", { documentId: document.id, error: error.message }),
       );
-      publishProgress(ownerId, { id: document.id, status: document.status, stage: document.stage, progress: document.progress });
+      announceState(document);
     }
     return Response.json({ documents: created.map((c) => toUploaded(c.document, c.duplicate)) }, { status: 202 });
   } catch (error) {
