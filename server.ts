@@ -2,10 +2,11 @@
  * The web process: one HTTP server that serves Next.js and Socket.IO on one port.
  * `createApplication` builds it (tests start it on a free port); running this file starts it.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
+import { authenticate } from "@/lib/auth";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -20,6 +21,43 @@ export interface Application {
   close(): Promise<void>;
 }
 
+/** Headers sent with every answer: no framing, no type sniffing, and scripts only from this site. */
+function securityHeaders(dev: boolean): Record<string, string> {
+  const csp = [
+    "default-src 'self'",
+    // Next.js inlines its bootstrap scripts; the development server also evaluates code.
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self' ws: wss:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return {
+    "Content-Security-Policy": csp,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+  };
+}
+
+/** The queue dashboard is for administrators: others are sent to sign in, or refused. */
+async function dashboardAccess(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const user = await authenticate({ cookie: req.headers.cookie, authorization: req.headers.authorization });
+  if (user?.isAdmin) return true;
+  if (!user && req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) {
+    res.writeHead(303, { Location: "/login" }).end();
+  } else {
+    res.writeHead(user ? 403 : 401, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ error: user ? "Only an administrator can see the queues." : "Sign in as an administrator." }));
+  }
+  return false;
+}
+
 /** Prepares Next.js, attaches Socket.IO and listens on `port` (0 picks a free one). */
 export async function createApplication(options: { port: number; host?: string; dev?: boolean }): Promise<Application> {
   const dev = options.dev ?? env.NODE_ENV === "development";
@@ -28,10 +66,19 @@ export async function createApplication(options: { port: number; host?: string; 
   const handle = app.getRequestHandler();
 
   const dashboard = createQueueDashboard();
+  const headers = Object.entries(securityHeaders(dev));
   const httpServer = createServer((req, res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
     const url = req.url ?? "/";
-    if (url === DASHBOARD_PATH || url.startsWith(`${DASHBOARD_PATH}/`) || url.startsWith(`${DASHBOARD_PATH}?`)) dashboard(req, res);
-    else void handle(req, res);
+    if (url === DASHBOARD_PATH || url.startsWith(`${DASHBOARD_PATH}/`) || url.startsWith(`${DASHBOARD_PATH}?`)) {
+      dashboardAccess(req, res).then(
+        (allowed) => allowed && dashboard(req, res),
+        (error: Error) => {
+          logger.error("dashboard access check failed", { error: error.message });
+          res.writeHead(503).end();
+        },
+      );
+    } else void handle(req, res);
   });
   const sockets = createSocketServer(httpServer);
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { pageUserOrNull } from "@/lib/page-user";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,7 +9,8 @@ export const metadata: Metadata = {
   description: "Upload documents and read their summaries and the most similar documents in your library.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await pageUserOrNull();
   return (
     <html lang="en">
       <body>
@@ -20,6 +22,18 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="brand">
               Docsum
             </Link>
+            {user && (
+              <nav className="account-nav" aria-label="Account">
+                <span className="muted">{user.email}</span>
+                <Link href="/settings">Settings</Link>
+                {user.isAdmin && <a href="/admin/queues">Queues</a>}
+                <form method="post" action="/api/auth/logout">
+                  <button type="submit" className="link-button">
+                    Sign out
+                  </button>
+                </form>
+              </nav>
+            )}
           </div>
         </header>
         <main id="main" className="container">

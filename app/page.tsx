@@ -1,12 +1,13 @@
 import { Library } from "@/app/_components/library";
 import { listDocuments } from "@/lib/documents";
-import { currentOwnerId } from "@/lib/owner";
+import { pageUser } from "@/lib/page-user";
 
 export const dynamic = "force-dynamic";
 
 /** The library: upload files and watch each one through the job chain. */
 export default async function HomePage() {
-  const documents = await listDocuments(currentOwnerId());
+  const user = await pageUser();
+  const documents = await listDocuments(user.id);
   return (
     <>
       <h1>Summarize your documents</h1>

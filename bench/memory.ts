@@ -8,7 +8,7 @@
 import { createReadStream } from "node:fs";
 import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ProgressWatcher } from "../tests/integration/client";
+import { api, ProgressWatcher } from "../tests/integration/client";
 import { log, QUICK, result, runFigure, scratchDir, type FigureResult } from "./lib/figure";
 import { fixturePdfs, readParts } from "./lib/documents";
 import { writeTextPdf } from "./lib/pdf";
@@ -39,7 +39,7 @@ async function webUpload(stack: BenchStack, bytes: number): Promise<{ idle: numb
   const answer = await streamedUpload(`${stack.baseURL}/api/documents`, "streamed.pdf", bytes, generatedBytes(bytes, head, chunk));
   const memory = sampler.stop();
   if (answer.status !== 202) throw new Error(`streamed upload answered ${answer.status}: ${answer.body}`);
-  await fetch(`${stack.baseURL}/api/documents/${uploadedId(answer.body)}`, { method: "DELETE" });
+  await api(stack.baseURL, `/api/documents/${uploadedId(answer.body)}`, { method: "DELETE" });
   return { idle, peak: memory.peakBytes, ms: answer.ms };
 }
 

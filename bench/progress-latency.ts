@@ -6,6 +6,7 @@
  */
 import { Redis } from "ioredis";
 import { io, type Socket } from "socket.io-client";
+import { api } from "../tests/integration/client";
 import { log, QUICK, result, runFigure } from "./lib/figure";
 import { BENCH_REDIS_URL, startBenchStack, startHelper, stopHelper, uniquePrefix } from "./lib/stack";
 import { median, quantile } from "./lib/stats";
@@ -17,8 +18,8 @@ const TIMEOUT_MS = 5_000;
 
 type Send = (id: string) => void;
 
-async function connect(url: string): Promise<Socket> {
-  const socket = io(url, { transports: ["websocket"], reconnection: false });
+async function connect(url: string, token?: string): Promise<Socket> {
+  const socket = io(url, { transports: ["websocket"], reconnection: false, auth: token ? { token } : {} });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
     socket.once("connect_error", reject);
@@ -56,13 +57,13 @@ runFigure(async () => {
   // The app's own progress module, pointed at this stack's Redis and prefix (it reads them on import).
   Object.assign(process.env, { REDIS_URL: stack.env.REDIS_URL, QUEUE_PREFIX: stack.env.QUEUE_PREFIX, DATABASE_URL: stack.env.DATABASE_URL });
   const { publishProgress, closeProgress } = await import("@/lib/progress");
-  const { LOCAL_OWNER_ID } = await import("@/lib/owner");
+  const me = (await (await api(stack.baseURL, "/api/auth/me")).json()) as { user: { id: string } };
   const publisher = new Redis(BENCH_REDIS_URL);
-  const appSocket = await connect(stack.baseURL);
+  const appSocket = await connect(stack.baseURL, stack.admin!.token);
   const relaySocket = await connect(`http://127.0.0.1:${relay.line}`);
   try {
     const progress = (id: string) => ({ id, status: "processing" as const, stage: "extract" as const, progress: 10, error: null });
-    const app = { socket: appSocket, send: (id: string) => publishProgress(LOCAL_OWNER_ID, progress(id)) };
+    const app = { socket: appSocket, send: (id: string) => publishProgress(me.user.id, progress(id)) };
     const base = { socket: relaySocket, send: (id: string) => void publisher.publish(channel, JSON.stringify(progress(id))) };
 
     await pingPong(app.socket, app.send, "warm-app", WARMUP);

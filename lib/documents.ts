@@ -71,10 +71,11 @@ export function toUploaded(document: Document, duplicate: boolean): UploadedDocu
   return duplicate ? { id, title, filename, status, stage, progress, duplicate } : { id, title, filename, status, stage, progress };
 }
 
-/** The owner's documents, newest first. */
-export async function listDocuments(ownerId: string): Promise<DocumentListItem[]> {
+/** The owner's documents, newest first; with `query`, those whose title, file name or summary contains it. */
+export async function listDocuments(ownerId: string, query?: string): Promise<DocumentListItem[]> {
+  const contains = query ? { contains: query, mode: "insensitive" as const } : undefined;
   const docs = await prisma.document.findMany({
-    where: { ownerId },
+    where: contains ? { ownerId, OR: [{ title: contains }, { filename: contains }, { summary: contains }] } : { ownerId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     omit: { text: true, embedding: true },
   });

@@ -44,6 +44,11 @@ const schema = z.object({
   CHUNK_TOKENS: z.coerce.number().int().min(100).max(100_000).default(3000),
   CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(200),
   RATE_LIMIT_DEFAULT_MS: z.coerce.number().int().positive().default(20_000),
+  // Accounts: anyone may create an account on the sign-in page only when this is true.
+  OPEN_SIGNUP: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+  SESSION_DAYS: z.coerce.number().positive().default(30),
+  // "auto": Secure cookies when the request came over HTTPS (directly or through a proxy saying so).
+  COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 }).superRefine((data, ctx) => {
   if (data.AI_PROVIDER === "openai" && !data.OPENAI_API_KEY) {

@@ -39,8 +39,16 @@ export interface ServerToClientEvents {
   "document:deleted": (payload: { id: string }) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ClientToServerEvents {}
+/** The answer to `document:follow`: the document's state now, or why not. */
+export type FollowAnswer = { ok: true; document: DocumentProgress } | { ok: false; error: string };
+
+export interface ClientToServerEvents {
+  /**
+   * Asks for one of the connection's owner's documents: the answer carries its state now (the
+   * connection already receives all its owner's events). Another owner's id is "not found".
+   */
+  "document:follow": (id: string, answer: (result: FollowAnswer) => void) => void;
+}
 
 /** Overall percentage for a fraction (0..1) of work done inside a stage. */
 export function overallProgress(stage: Stage, fraction: number): number {

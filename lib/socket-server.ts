@@ -1,24 +1,68 @@
 /**
  * The Socket.IO server: typed events, the Redis adapter (so events emitted by the worker, or by
- * another web process, reach this process's browsers), and owner rooms.
+ * another web process, reach this process's browsers), and owner rooms. A connection must carry a
+ * session cookie or an API token (`auth: { token }`), and only ever joins its own owner's room.
  */
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
-import { ownerRoom, type ClientToServerEvents, type ServerToClientEvents } from "./events";
-import { currentOwnerId } from "./owner";
+import { z } from "zod";
+import { authenticate, type CurrentUser } from "./auth";
+import { prisma } from "./db";
+import { ownerRoom, type ClientToServerEvents, type FollowAnswer, type ServerToClientEvents } from "./events";
+import { logger } from "./logger";
 import { SOCKET_CHANNEL_KEY } from "./progress";
 import { createWorkerConnection } from "./redis";
 
-export type SocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
+interface SocketData {
+  user: CurrentUser;
+}
+
+export type SocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const documentId = z.uuid();
+
+/** The state of one of the owner's documents, or "not found" for anything else. */
+async function follow(ownerId: string, id: unknown): Promise<FollowAnswer> {
+  const parsed = documentId.safeParse(id);
+  if (!parsed.success) return { ok: false, error: "That is not a document id." };
+  const document = await prisma.document.findFirst({
+    where: { id: parsed.data, ownerId },
+    select: { id: true, status: true, stage: true, progress: true, error: true },
+  });
+  return document ? { ok: true, document } : { ok: false, error: "Document not found" };
+}
 
 /** Attaches Socket.IO to an HTTP server; returns the server and a close function. */
 export function createSocketServer(httpServer: HttpServer): { io: SocketServer; close(): Promise<void> } {
   const pub = createWorkerConnection();
   const sub = pub.duplicate();
   const io: SocketServer = new Server(httpServer, { adapter: createAdapter(pub, sub, { key: SOCKET_CHANNEL_KEY }), serveClient: false });
+  io.use((socket, next) => {
+    const { headers, auth } = socket.handshake;
+    authenticate({ cookie: headers.cookie, authorization: headers.authorization, token: (auth as { token?: unknown })?.token })
+      .then((user) => {
+        if (!user) return next(new Error("Sign in, or pass an API token as auth.token."));
+        socket.data.user = user;
+        next();
+      })
+      .catch((error: Error) => {
+        logger.error("socket authentication failed", { error: error.message });
+        next(new Error("Authentication is unavailable; try again."));
+      });
+  });
   io.on("connection", (socket) => {
-    void socket.join(ownerRoom(currentOwnerId()));
+    const { user } = socket.data;
+    void socket.join(ownerRoom(user.id));
+    socket.on("document:follow", (id, answer) => {
+      if (typeof answer !== "function") return;
+      follow(user.id, id)
+        .then(answer)
+        .catch((error: Error) => {
+          logger.error("document:follow failed", { error: error.message });
+          answer({ ok: false, error: "Something went wrong on our side. Please try again." });
+        });
+    });
   });
   return {
     io,

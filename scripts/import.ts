@@ -1,15 +1,15 @@
 /**
- * `npm run import -- <folder>`: imports every supported file of a folder (and its subfolders)
- * as a bulk import, which runs after documents people upload in the browser, and shows the
+ * `npm run import -- <folder> [--user <email>]`: imports every supported file of a folder (and its
+ * subfolders) into a user's library (the first administrator's when no user is named) as a bulk import, which runs after documents people upload in the browser, and shows the
  * batch's progress in the terminal until every document has finished.
  */
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { prisma } from "@/lib/db";
 import { createDocuments } from "@/lib/documents";
 import { env } from "@/lib/env";
-import { LOCAL_OWNER_ID } from "@/lib/owner";
 import { announceState } from "@/lib/document-state";
 import { closeProgress } from "@/lib/progress";
 import { closeQueues, PRIORITY } from "@/lib/queues";
@@ -34,7 +34,7 @@ function render(done: number, failed: number, total: number): string {
   return `[${bar}] ${finished} of ${total} finished (${done} done, ${failed} failed)`;
 }
 
-async function importFolder(folder: string): Promise<number> {
+async function importFolder(folder: string, ownerId: string): Promise<number> {
   const ids: string[] = [];
   let skipped = 0;
   let duplicates = 0;
@@ -51,7 +51,7 @@ async function importFolder(folder: string): Promise<number> {
       skipped += 1;
       continue;
     }
-    const [{ document, duplicate }] = await createDocuments(LOCAL_OWNER_ID, [received]);
+    const [{ document, duplicate }] = await createDocuments(ownerId, [received]);
     if (duplicate) {
       duplicates += 1;
       continue;
@@ -77,13 +77,24 @@ async function importFolder(folder: string): Promise<number> {
   }
 }
 
+/** The named user, or the first administrator. */
+async function findOwner(email: string | undefined): Promise<string> {
+  const user = email
+    ? await prisma.user.findUnique({ where: { email: email.toLowerCase() } })
+    : await prisma.user.findFirst({ where: { isAdmin: true }, orderBy: { createdAt: "asc" } });
+  if (user) return user.id;
+  console.error(email ? `no user ${email}` : "no account yet: create one first (open the app, or npm run user:create -- <email> --admin)");
+  process.exit(2);
+}
+
 async function main() {
-  const folder = process.argv[2];
-  if (!folder || !(await stat(folder).catch(() => null))?.isDirectory()) {
-    console.error("usage: npm run import -- <folder>");
+  const { values, positionals } = parseArgs({ options: { user: { type: "string" } }, allowPositionals: true });
+  const folder = positionals[0];
+  if (positionals.length !== 1 || !(await stat(folder).catch(() => null))?.isDirectory()) {
+    console.error("usage: npm run import -- <folder> [--user <email>]");
     process.exit(2);
   }
-  const failed = await importFolder(path.resolve(folder));
+  const failed = await importFolder(path.resolve(folder), await findOwner(values.user));
   await Promise.all([closeQueues(), closeProgress(), prisma.$disconnect()]);
   process.exit(failed > 0 ? 1 : 0);
 }

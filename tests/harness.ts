@@ -16,6 +16,8 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6
 
 export interface Stack {
   baseURL: string;
+  /** The administrator's email and an API token of theirs (absent when made with `{ admin: false }`). */
+  admin?: { email: string; password: string; token: string };
   env: Record<string, string>;
   /** The worker processes started so far (the first by startStack). */
   workers: ChildProcess[];
@@ -52,7 +54,7 @@ export async function freshDatabase(name: string): Promise<string> {
 export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl = TEST_REDIS_URL): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  await client.query(`TRUNCATE "Similarity", "Document" CASCADE`);
+  await client.query(`TRUNCATE "Similarity", "Document", "ApiToken", "Session", "User" CASCADE`);
   await client.end();
   const redis = new Redis(redisUrl);
   await redis.flushdb();
@@ -98,11 +100,33 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+export const ADMIN_PASSWORD = "correct horse battery staple";
+
+/** Creates the installation's first account (its admin) through the first-run API, and a token for it. */
+export async function createAdmin(baseURL: string, email = "admin@example.com"): Promise<NonNullable<Stack["admin"]>> {
+  const register = await fetch(`${baseURL}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: ADMIN_PASSWORD }),
+  });
+  if (register.status !== 201) throw new Error(`first-run registration answered ${register.status}: ${await register.text()}`);
+  const cookie = register.headers.getSetCookie()[0].split(";")[0];
+  const created = await fetch(`${baseURL}/api/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ name: "tests" }),
+  });
+  if (created.status !== 201) throw new Error(`token creation answered ${created.status}: ${await created.text()}`);
+  const { token } = (await created.json()) as { token: string };
+  return { email, password: ADMIN_PASSWORD, token };
+}
+
 /**
  * Starts web and worker against a clean test database; `extraEnv` overrides settings (a
- * DATABASE_URL or REDIS_URL in it is the one reset and used).
+ * DATABASE_URL or REDIS_URL in it is the one reset and used). Unless `admin` is false, the first
+ * account is made, as on a first run, and its token returned with the stack.
  */
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(extraEnv: Record<string, string> = {}, { admin = true } = {}): Promise<Stack> {
   await resetState(extraEnv.DATABASE_URL ?? TEST_DATABASE_URL, extraEnv.REDIS_URL ?? TEST_REDIS_URL);
   const port = await freePort();
   const storageDir = path.join(ROOT, "data", "test", `uploads-${port}`);
@@ -143,6 +167,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   }
   return {
     baseURL,
+    admin: admin ? await createAdmin(baseURL) : undefined,
     env,
     workers,
     startWorker,

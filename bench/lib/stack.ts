@@ -6,6 +6,7 @@ import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startProcess, startStack, stopProcess, type Stack } from "../../tests/harness";
+import { setDefaultToken } from "../../tests/integration/client";
 import { childPid } from "./proc";
 
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:54329/docsum_bench";
@@ -51,6 +52,8 @@ export function stackEnv(name: string, extra: Record<string, string> = {}): Reco
 /** Starts web + worker against a freshly emptied bench database and Redis database. */
 export async function startBenchStack(name: string, extra: Record<string, string> = {}): Promise<BenchStack> {
   const stack = await startStack(stackEnv(name, extra));
+  // Every request and socket of the figure is the stack's admin's.
+  setDefaultToken(stack.admin!.token);
   const webPid = childPid("server.ts");
   // The preloaded profiler (cpu-profile.mjs) toggles on SIGUSR2: first start, then write.
   const toggleProfiles = () => {

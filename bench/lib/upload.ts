@@ -2,6 +2,7 @@
 import { once } from "node:events";
 import { request } from "node:http";
 import { performance } from "node:perf_hooks";
+import { authorization } from "../../tests/integration/client";
 
 /** A multipart body with one part per file, named `files` as the app expects. */
 export function uploadForm(files: { name: string; data: Uint8Array }[]): FormData {
@@ -13,7 +14,7 @@ export function uploadForm(files: { name: string; data: Uint8Array }[]): FormDat
 /** POSTs a prepared form to `url`; resolves with the status and the milliseconds until the status line arrived. */
 export async function timedPost(url: string, form: FormData): Promise<{ status: number; ms: number; body: unknown }> {
   const start = performance.now();
-  const response = await fetch(url, { method: "POST", body: form });
+  const response = await fetch(url, { method: "POST", body: form, headers: authorization() });
   const ms = performance.now() - start;
   const text = await response.text();
   return { status: response.status, ms, body: text ? JSON.parse(text) : null };
@@ -41,6 +42,7 @@ export async function streamedUpload(url: string, filename: string, totalBytes: 
   const req = request(url, {
     method: "POST",
     headers: {
+      ...authorization(),
       "content-type": `multipart/form-data; boundary=${boundary}`,
       "content-length": String(preamble.length + totalBytes + epilogue.length),
     },

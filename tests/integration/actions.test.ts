@@ -12,7 +12,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { fixturePath } from "../fixtures";
 import { startProcess, TEST_DATABASE_URL, TEST_REDIS_URL } from "../harness";
-import { getDocument, listDocuments, ProgressWatcher, upload } from "./client";
+import { api, getDocument, listDocuments, ProgressWatcher, upload } from "./client";
 
 const baseURL = inject("baseURL");
 const storageDir = inject("storageDir");
@@ -50,7 +50,7 @@ async function uploadOne(file: { name: string; data: string }): Promise<string> 
 }
 
 async function post(id: string, action: string, body?: unknown) {
-  const response = await fetch(`${baseURL}/api/documents/${id}/${action}`, {
+  const response = await api(baseURL, `/api/documents/${id}/${action}`, {
     method: "POST",
     headers: body ? { "content-type": "application/json" } : {},
     body: body ? JSON.stringify(body) : undefined,
@@ -104,14 +104,16 @@ describe("delay, cancel and retry", () => {
     expect(Date.parse(detail.finishedAt!)).toBeGreaterThanOrEqual(at);
   });
 
-  it("answers 409 with a reason when an action does not apply, and 422 for a bad time", async () => {
+  it("answers 409 with a reason when an action does not apply, and 400 for a bad time", async () => {
     const id = await uploadOne(note("conflict"));
     await waitForStatus(id, ["done"]);
     const retry = await post(id, "retry");
     expect(retry.status).toBe(409);
     expect(retry.body.error).toMatch(/Only a failed or cancelled document can be retried; this one is done/);
     expect((await post(id, "cancel")).status).toBe(409);
-    expect((await post(id, "reprocess", { at: "tomorrow" })).status).toBe(422);
+    const badTime = await post(id, "reprocess", { at: "tomorrow" });
+    expect(badTime.status).toBe(400);
+    expect(badTime.body.error).toMatch(/^at: must be an ISO 8601 time/);
     expect((await post(randomUUID(), "retry")).status).toBe(404);
   });
 
@@ -136,13 +138,13 @@ describe("delete", () => {
     expect((await getDocument(baseURL, first)).body.similar.map((s) => s.id)).toContain(second);
     const filesBefore = (await readdir(storageDir)).length;
 
-    const response = await fetch(`${baseURL}/api/documents/${second}`, { method: "DELETE" });
+    const response = await api(baseURL, `/api/documents/${second}`, { method: "DELETE" });
     expect(response.status).toBe(204);
     expect((await getDocument(baseURL, second)).status).toBe(404);
     expect((await getDocument(baseURL, first)).body.similar.map((s) => s.id)).not.toContain(second);
     expect((await listDocuments(baseURL)).map((d) => d.id)).not.toContain(second);
     expect((await readdir(storageDir)).length).toBe(filesBefore - 1);
-    expect((await fetch(`${baseURL}/api/documents/${second}`, { method: "DELETE" })).status).toBe(404);
+    expect((await api(baseURL, `/api/documents/${second}`, { method: "DELETE" })).status).toBe(404);
   });
 
   it("discards a waiting job whose document was deleted, without an error", async () => {
@@ -213,11 +215,11 @@ describe("queues", () => {
 
 describe("queue dashboard", () => {
   it("shows the queues at /admin/queues", async () => {
-    const page = await fetch(`${baseURL}/admin/queues`);
+    const page = await api(baseURL, `/admin/queues`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<title>Docsum queues</title>");
-    const api = await fetch(`${baseURL}/admin/queues/api/queues`);
-    const { queues: shown } = (await api.json()) as { queues: { name: string; counts: Record<string, number> }[] };
+    const answer = await api(baseURL, `/admin/queues/api/queues`);
+    const { queues: shown } = (await answer.json()) as { queues: { name: string; counts: Record<string, number> }[] };
     expect(shown.map((q) => q.name).sort()).toEqual(["ai", "index", "ingest", "maintenance"]);
     expect(shown.find((q) => q.name === "ingest")!.counts.completed).toBeGreaterThan(0);
   });

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { fixturePath } from "../fixtures";
-import { getDocument, listDocuments, ProgressWatcher, upload } from "./client";
+import { getDocument, listDocuments, ProgressWatcher, upload, api } from "./client";
 
 const baseURL = inject("baseURL");
 const storageDir = inject("storageDir");
@@ -58,7 +58,7 @@ describe("requests that are refused whole", () => {
   }
 
   it("refuses a body that is not multipart with 400", async () => {
-    const response = await fetch(`${baseURL}/api/documents`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const response = await api(baseURL, `/api/documents`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/multipart\/form-data/);
   });
@@ -66,7 +66,7 @@ describe("requests that are refused whole", () => {
   it("refuses a multipart body without a files part with 400", async () => {
     const form = new FormData();
     form.append("note", "hello");
-    const response = await fetch(`${baseURL}/api/documents`, { method: "POST", body: form });
+    const response = await api(baseURL, `/api/documents`, { method: "POST", body: form });
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/No files/);
   });
@@ -92,11 +92,12 @@ describe("requests that are refused whole", () => {
     expect(await state()).toEqual(before);
   });
 
-  it("answers 404 with a JSON error for unknown and malformed ids", async () => {
-    for (const id of [randomUUID(), "not-an-id"]) {
-      const { status, body } = await getDocument(baseURL, id);
-      expect(status).toBe(404);
-      expect(body.error).toBe("Document not found");
-    }
+  it("answers 404 for an unknown id and 400 for a malformed one, with a JSON error", async () => {
+    const unknown = await getDocument(baseURL, randomUUID());
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toBe("Document not found");
+    const malformed = await getDocument(baseURL, "not-an-id");
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatch(/not a document id/);
   });
 });

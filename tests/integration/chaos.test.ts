@@ -12,7 +12,7 @@ import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { FIXTURES_DIR } from "../fixtures";
 import { freshDatabase, startStack, type Stack } from "../harness";
-import { listDocuments, upload, type UploadFile } from "./client";
+import { listDocuments, upload, type UploadFile, setDefaultToken } from "./client";
 
 const DOCUMENTS = Number(process.env.CHAOS_DOCUMENTS ?? 60);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
@@ -69,6 +69,7 @@ beforeAll(async () => {
     RECONCILE_EVERY_MS: "2000",
     RECONCILE_STALE_AFTER_MS: "6000",
   });
+  setDefaultToken(stack.admin!.token);
 });
 
 afterAll(async () => {

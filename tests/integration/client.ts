@@ -1,14 +1,36 @@
-/** Test clients for the running stack: multipart uploads and a real Socket.IO connection. */
+/**
+ * Test clients for the running stack: multipart uploads and a real Socket.IO connection. Every
+ * helper sends an API token: the one given, or the default one (the test stack's admin's).
+ */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import type { DocumentDetail, DocumentListItem, UploadedDocument } from "@/lib/document-types";
-import type { ClientToServerEvents, DocumentProgress, ServerToClientEvents } from "@/lib/events";
+import type { ClientToServerEvents, DocumentProgress, FollowAnswer, ServerToClientEvents } from "@/lib/events";
 
 export interface UploadFile {
   name: string;
   data: Uint8Array | string;
   type?: string;
+}
+
+let defaultToken: string | undefined;
+
+/** The token every helper sends unless given another; undefined sends none. */
+export function setDefaultToken(token: string | undefined): void {
+  defaultToken = token;
+}
+
+/** The Authorization header of the default token, for clients that build their own requests. */
+export function authorization(): Record<string, string> {
+  return defaultToken ? { authorization: `Bearer ${defaultToken}` } : {};
+}
+
+/** `fetch` of a path of the app with `Authorization: Bearer <token>` (none when `token` is null). */
+export function api(baseURL: string, route: string, init: RequestInit = {}, token: string | null = defaultToken ?? null): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  return fetch(`${baseURL}${route}`, { ...init, headers });
 }
 
 /** Reads a file from disk as an upload part. */
@@ -17,25 +39,33 @@ export async function fileFrom(filePath: string): Promise<UploadFile> {
 }
 
 /** POSTs files as multipart parts named `files`; returns the status and JSON body. */
-export async function upload(baseURL: string, files: UploadFile[]): Promise<{ status: number; body: { documents?: UploadedDocument[]; error?: string } }> {
+export async function upload(
+  baseURL: string,
+  files: UploadFile[],
+  token: string | null = defaultToken ?? null,
+): Promise<{ status: number; headers: Headers; body: { documents?: UploadedDocument[]; error?: string } }> {
   const form = new FormData();
   for (const file of files) {
     const part = typeof file.data === "string" ? file.data : new Uint8Array(file.data);
     form.append("files", new Blob([part], { type: file.type ?? "application/octet-stream" }), file.name);
   }
-  const response = await fetch(`${baseURL}/api/documents`, { method: "POST", body: form });
-  return { status: response.status, body: await response.json() };
+  const response = await api(baseURL, "/api/documents", { method: "POST", body: form }, token);
+  return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
 /** GETs one document. */
-export async function getDocument(baseURL: string, id: string): Promise<{ status: number; body: DocumentDetail & { error: string | null } }> {
-  const response = await fetch(`${baseURL}/api/documents/${id}`);
+export async function getDocument(
+  baseURL: string,
+  id: string,
+  token: string | null = defaultToken ?? null,
+): Promise<{ status: number; body: DocumentDetail & { error: string | null } }> {
+  const response = await api(baseURL, `/api/documents/${id}`, {}, token);
   return { status: response.status, body: await response.json() };
 }
 
 /** GETs the document list. */
-export async function listDocuments(baseURL: string): Promise<DocumentListItem[]> {
-  const response = await fetch(`${baseURL}/api/documents`);
+export async function listDocuments(baseURL: string, token: string | null = defaultToken ?? null): Promise<DocumentListItem[]> {
+  const response = await api(baseURL, "/api/documents", {}, token);
   return ((await response.json()) as { documents: DocumentListItem[] }).documents;
 }
 
@@ -45,8 +75,8 @@ export class ProgressWatcher {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private waiters: (() => void)[] = [];
 
-  private constructor(baseURL: string) {
-    this.socket = io(baseURL, { transports: ["websocket"], reconnection: true });
+  private constructor(baseURL: string, token: string | null) {
+    this.socket = io(baseURL, { transports: ["websocket"], reconnection: true, auth: token ? { token } : {} });
     this.socket.on("document:progress", (event) => {
       const list = this.events.get(event.id) ?? [];
       list.push(event);
@@ -56,13 +86,18 @@ export class ProgressWatcher {
   }
 
   /** Connects and resolves once the server accepted the connection. */
-  static async connect(baseURL: string): Promise<ProgressWatcher> {
-    const watcher = new ProgressWatcher(baseURL);
+  static async connect(baseURL: string, token: string | null = defaultToken ?? null): Promise<ProgressWatcher> {
+    const watcher = new ProgressWatcher(baseURL, token);
     await new Promise<void>((resolve, reject) => {
       watcher.socket.once("connect", () => resolve());
       watcher.socket.once("connect_error", reject);
     });
     return watcher;
+  }
+
+  /** Asks to follow a document: its state now, or the refusal. */
+  follow(id: unknown): Promise<FollowAnswer> {
+    return new Promise((resolve) => this.socket.emit("document:follow", id as string, resolve));
   }
 
   /** The last event seen for a document. */
@@ -94,4 +129,15 @@ export class ProgressWatcher {
   close(): void {
     this.socket.close();
   }
+}
+
+/** Creates an account as an admin, signs it in and makes an API token for it; returns the token. */
+export async function createAccount(baseURL: string, email: string, adminToken = defaultToken ?? null): Promise<string> {
+  const password = "another correct horse";
+  const created = await api(baseURL, "/api/users", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) }, adminToken);
+  if (created.status !== 201) throw new Error(`creating ${email} answered ${created.status}: ${await created.text()}`);
+  const login = await fetch(`${baseURL}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const cookie = login.headers.getSetCookie()[0].split(";")[0];
+  const made = await fetch(`${baseURL}/api/tokens`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify({ name: "tests" }) });
+  return ((await made.json()) as { token: string }).token;
 }

@@ -7,6 +7,7 @@ declare module "vitest" {
     baseURL: string;
     storageDir: string;
     stackEnv: Record<string, string>;
+    adminToken: string;
   }
 }
 
@@ -16,5 +17,6 @@ export default async function setup(project: TestProject) {
   project.provide("baseURL", stack.baseURL);
   project.provide("storageDir", stack.env.STORAGE_DIR);
   project.provide("stackEnv", stack.env);
+  project.provide("adminToken", stack.admin!.token);
   return async () => stack.stop();
 }

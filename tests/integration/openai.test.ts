@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RedisRateLimiter } from "@/lib/ai/rate-limit";
 import { FakeOpenAi, fakeSummary, type RecordedRequest } from "../fake-openai";
 import { freshDatabase, startStack, TEST_REDIS_URL, type Stack } from "../harness";
-import { getDocument, ProgressWatcher, upload } from "./client";
+import { getDocument, ProgressWatcher, upload, api, setDefaultToken } from "./client";
 
 /**
  * This stack's own database: the suite's first stack keeps running, and its reconciler would
@@ -48,6 +48,7 @@ beforeAll(async () => {
     // Two attempts: a 429 that used one up would leave no second chance after another 429.
     JOB_ATTEMPTS: "2",
   });
+  setDefaultToken(stack.admin!.token);
   watcher = await ProgressWatcher.connect(stack.baseURL);
 });
 
@@ -123,7 +124,7 @@ describe("documents summarized and embedded by an OpenAI-compatible API", () => 
     fake.fail(CHAT, { kind: "status", status: 401 });
     const failed = await processText("Supplier review. Two suppliers missed their delivery dates twice this quarter.");
     expect(failed).toMatchObject({ status: "failed", stage: "summarize" });
-    const retry = await fetch(`${stack.baseURL}/api/documents/${failed.id}/retry`, { method: "POST" });
+    const retry = await api(stack.baseURL, `/api/documents/${failed.id}/retry`, { method: "POST" });
     expect(retry.status).toBe(200);
     await watcher.waitForFinal([failed.id], 60_000);
     const deadline = Date.now() + 60_000;
@@ -147,7 +148,7 @@ describe("documents summarized and embedded by an OpenAI-compatible API", () => 
       if (Date.now() > deadline) throw new Error("the summary request never came");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const cancel = await fetch(`${stack.baseURL}/api/documents/${id}/cancel`, { method: "POST" });
+    const cancel = await api(stack.baseURL, `/api/documents/${id}/cancel`, { method: "POST" });
     expect(cancel.status).toBe(200);
     expect(await cancel.json()).toMatchObject({ status: "cancelled" });
     // The request is dropped long before the slow answer would have come, and nothing follows it.

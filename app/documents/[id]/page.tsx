@@ -7,7 +7,7 @@ import type { DocumentDetail, DocumentListItem } from "@/lib/document-types";
 import { getDocumentDetail } from "@/lib/documents";
 import { STAGE_LABELS } from "@/lib/events";
 import { NotFoundError } from "@/lib/http";
-import { currentOwnerId } from "@/lib/owner";
+import { pageUser } from "@/lib/page-user";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +27,7 @@ const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", time
 /** The document, or the 404 page; read once per request for both the metadata and the page. */
 const loadDocument = cache(async (id: string): Promise<DocumentDetail> => {
   try {
-    return await getDocumentDetail(currentOwnerId(), id);
+    return await getDocumentDetail((await pageUser()).id, id);
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;

@@ -1,29 +1,16 @@
 import { deleteDocument } from "@/lib/document-actions";
 import { getDocumentDetail } from "@/lib/documents";
-import { errorResponse } from "@/lib/http";
-import { currentOwnerId } from "@/lib/owner";
+import { routeId, withUser } from "@/lib/route";
 
 export const dynamic = "force-dynamic";
 
-type Params = { params: Promise<{ id: string }> };
-
 /** One document with its summary and similar documents. */
-export async function GET(_request: Request, { params }: Params) {
-  try {
-    const { id } = await params;
-    return Response.json(await getDocumentDetail(currentOwnerId(), id));
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const GET = withUser<{ id: string }>(async (_request, user, params) =>
+  Response.json(await getDocumentDetail(user.id, routeId(params))),
+);
 
 /** Deletes a document, its file and its jobs. */
-export async function DELETE(_request: Request, { params }: Params) {
-  try {
-    const { id } = await params;
-    await deleteDocument(currentOwnerId(), id);
-    return new Response(null, { status: 204 });
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const DELETE = withUser<{ id: string }>(async (_request, user, params) => {
+  await deleteDocument(user.id, routeId(params));
+  return new Response(null, { status: 204 });
+});

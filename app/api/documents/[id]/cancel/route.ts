@@ -1,15 +1,7 @@
 import { cancelDocument } from "@/lib/document-actions";
-import { errorResponse } from "@/lib/http";
-import { currentOwnerId } from "@/lib/owner";
+import { routeId, withUser } from "@/lib/route";
 
 export const dynamic = "force-dynamic";
 
 /** Cancels a queued or running document. */
-export async function POST(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const { id } = await params;
-    return Response.json(await cancelDocument(currentOwnerId(), id));
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const POST = withUser<{ id: string }>(async (_request, user, params) => Response.json(await cancelDocument(user.id, routeId(params))));

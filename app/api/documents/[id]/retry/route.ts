@@ -1,15 +1,7 @@
 import { retryDocument } from "@/lib/document-actions";
-import { errorResponse } from "@/lib/http";
-import { currentOwnerId } from "@/lib/owner";
+import { routeId, withUser } from "@/lib/route";
 
 export const dynamic = "force-dynamic";
 
 /** Runs a failed or cancelled document again from the stage where it stopped. */
-export async function POST(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const { id } = await params;
-    return Response.json(await retryDocument(currentOwnerId(), id));
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const POST = withUser<{ id: string }>(async (_request, user, params) => Response.json(await retryDocument(user.id, routeId(params))));

@@ -1,0 +1,36 @@
+import { ErrorAlert } from "./error-alert";
+
+interface CredentialsFormProps {
+  action: "/api/auth/login" | "/api/auth/register";
+  submitLabel: string;
+  error?: string;
+  /** New accounts are asked for a new password (the browser may offer to generate one). */
+  newPassword?: boolean;
+}
+
+/** Email and password, posted as an HTML form (it works before any script has loaded). */
+export function CredentialsForm({ action, submitLabel, error, newPassword = false }: CredentialsFormProps) {
+  return (
+    <form method="post" action={action} className="auth-form">
+      <ErrorAlert message={error ?? null} />
+      <label>
+        Email
+        <input type="email" name="email" autoComplete="email" required maxLength={254} />
+      </label>
+      <label>
+        Password
+        <input
+          type="password"
+          name="password"
+          autoComplete={newPassword ? "new-password" : "current-password"}
+          required
+          minLength={newPassword ? 8 : undefined}
+          maxLength={256}
+        />
+      </label>
+      <button type="submit" className="button">
+        {submitLabel}
+      </button>
+    </form>
+  );
+}
