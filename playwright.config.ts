@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { ADMIN_STATE } from "./e2e/admin";
 
 /** Browser tests against the real stack (web + worker) that e2e/global-setup.ts starts. */
 export default defineConfig({
@@ -27,5 +28,9 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // A new installation's first visit creates the admin; every other spec runs signed in as them.
+    { name: "first-run", testMatch: /first-run\.setup\.ts/, use: { browserName: "chromium" } },
+    { name: "chromium", dependencies: ["first-run"], use: { browserName: "chromium", storageState: ADMIN_STATE } },
+  ],
 });

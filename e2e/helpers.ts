@@ -5,6 +5,7 @@ import { expect, type Locator, type Page } from "@playwright/test";
 import type { UploadedDocument } from "@/lib/document-types";
 
 export { fixturePath } from "../tests/fixtures";
+export { ADMIN, ADMIN_STATE } from "./admin";
 
 const SCREENSHOTS_DIR = path.resolve(import.meta.dirname, "screenshots");
 

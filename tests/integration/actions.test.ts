@@ -185,7 +185,7 @@ describe("queues", () => {
     await db.connect();
     await db.query(
       `INSERT INTO "Document" (id, "ownerId", title, filename, "mimeType", size, sha256, "storageKey", "updatedAt", "createdAt")
-       VALUES ($1, 'local', 'lost', 'lost.txt', 'text/plain', 10774, $2, $3, now() - interval '1 hour', now() - interval '1 hour')`,
+       VALUES ($1, (SELECT id::text FROM "User" WHERE "isAdmin" ORDER BY "createdAt" LIMIT 1), 'lost', 'lost.txt', 'text/plain', 10774, $2, $3, now() - interval '1 hour', now() - interval '1 hour')`,
       [id, randomUUID(), storageKey],
     );
     await db.end();

@@ -131,13 +131,20 @@ export class ProgressWatcher {
   }
 }
 
-/** Creates an account as an admin, signs it in and makes an API token for it; returns the token. */
-export async function createAccount(baseURL: string, email: string, adminToken = defaultToken ?? null): Promise<string> {
+/** Signs in with email and password; returns the session cookie ("name=value"). */
+export async function signIn(baseURL: string, email: string, password: string): Promise<string> {
+  const login = await fetch(`${baseURL}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  if (login.status !== 200) throw new Error(`signing in ${email} answered ${login.status}: ${await login.text()}`);
+  return login.headers.getSetCookie()[0].split(";")[0];
+}
+
+/** Creates an account as an admin, signs it in and makes an API token for it. */
+export async function createAccount(baseURL: string, email: string, adminToken = defaultToken ?? null): Promise<{ id: string; token: string; cookie: string }> {
   const password = "another correct horse";
   const created = await api(baseURL, "/api/users", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) }, adminToken);
   if (created.status !== 201) throw new Error(`creating ${email} answered ${created.status}: ${await created.text()}`);
-  const login = await fetch(`${baseURL}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
-  const cookie = login.headers.getSetCookie()[0].split(";")[0];
+  const { user } = (await created.json()) as { user: { id: string } };
+  const cookie = await signIn(baseURL, email, password);
   const made = await fetch(`${baseURL}/api/tokens`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify({ name: "tests" }) });
-  return ((await made.json()) as { token: string }).token;
+  return { id: user.id, token: ((await made.json()) as { token: string }).token, cookie };
 }

@@ -1,0 +1,30 @@
+/**
+ * A new installation: the first visit asks for the admin account, and creating it signs the
+ * admin in. The browser specs then run as this admin (the saved storage state).
+ */
+import { expect, test as setup } from "@playwright/test";
+import { ADMIN_STATE, ADMIN } from "./helpers";
+
+setup("the first visit creates the admin account", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/setup$/);
+  await expect(page.getByRole("heading", { name: "Create the admin account" })).toBeVisible();
+
+  // A password that is too short is refused with a message, and nothing is created.
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill("short");
+  await page.getByLabel("Password").evaluate((input: HTMLInputElement) => input.removeAttribute("minlength"));
+  await page.getByRole("button", { name: "Create admin account" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/at least 8 characters/);
+
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Create admin account" }).click();
+  await expect(page.getByRole("heading", { name: "Your documents", exact: true })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Account" })).toContainText(ADMIN.email);
+
+  // The first run happens once: the setup page now sends people to sign in (here: home, signed in).
+  await page.goto("/setup");
+  await expect(page).not.toHaveURL(/\/setup$/);
+  await page.context().storageState({ path: ADMIN_STATE });
+});
