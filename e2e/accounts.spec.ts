@@ -59,7 +59,7 @@ test("an admin adds a person, who signs in to an empty library of their own", as
   await reader.getByLabel("Email").fill(email);
   await reader.getByLabel("Password").fill("not the password");
   await reader.getByRole("button", { name: "Sign in" }).click();
-  await expect(reader.getByRole("alert")).toHaveText("The email or the password is wrong.");
+  await expect(reader.getByRole("alert").filter({ hasText: "The email or the password is wrong." })).toBeVisible();
 
   await reader.getByLabel("Email").fill(email);
   await reader.getByLabel("Password").fill("reader password 1");

@@ -64,7 +64,9 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
 
       <dl className="facts">
         <dt>File</dt>
-        <dd>{document.filename}</dd>
+        <dd>
+          {document.filename} (<a href={`/api/documents/${document.id}/file`}>download</a>)
+        </dd>
         <dt>Type</dt>
         <dd>{TYPE_NAMES[document.mimeType] ?? document.mimeType}</dd>
         <dt>Size</dt>
