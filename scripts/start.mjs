@@ -70,7 +70,12 @@ async function main() {
   launch('worker', 'worker/index.ts', env);
   while (!stopping) {
     const res = await fetch(`http://127.0.0.1:${PORT}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-    if (res?.status === 200) return console.log(`Docsum is running at http://localhost:${PORT}  (Ctrl-C stops it)`);
+    if (res?.status === 200) {
+      const { firstRun } = await res.json();
+      console.log(`Docsum is running at http://localhost:${PORT}  (Ctrl-C stops it)`);
+      if (firstRun) console.log('Open it to create the admin account.');
+      return;
+    }
     await sleep(500);
   }
 }
