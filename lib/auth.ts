@@ -116,12 +116,12 @@ function isSafeMethod(method: string): boolean {
   return method === "GET" || method === "HEAD" || method === "OPTIONS";
 }
 
-/** Whether a request's Origin (when the browser sent one) is this server's own. */
+/** Whether a request's Origin (when the browser sent one) is this server's own (as a proxy in front names it). */
 export function isSameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return true;
   try {
-    return new URL(origin).host === request.headers.get("host");
+    return new URL(origin).host === (request.headers.get("x-forwarded-host") ?? request.headers.get("host"));
   } catch {
     return false;
   }
