@@ -47,6 +47,9 @@ const schema = z.object({
   // Accounts: anyone may create an account on the sign-in page only when this is true.
   OPEN_SIGNUP: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
   SESSION_DAYS: z.coerce.number().positive().default(30),
+  // Failed sign-ins per email before it must wait for the window to end.
+  SIGN_IN_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   // "auto": Secure cookies when the request came over HTTPS (directly or through a proxy saying so).
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

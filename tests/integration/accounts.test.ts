@@ -41,6 +41,23 @@ describe("signing up and in", () => {
     }
   });
 
+  it("holds an email back with 429 and Retry-After after too many failed sign-ins", async () => {
+    const email = `guessed-${randomUUID().slice(0, 8)}@example.com`;
+    const { code } = await userCreate([email, "--password", "the right password"]);
+    expect(code).toBe(0);
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const response = await fetch(`${baseURL}/api/auth/login`, json({ email, password: `guess ${attempt}` }));
+      expect(response.status).toBe(401);
+    }
+    // Even the right password now waits for the window to end.
+    const held = await fetch(`${baseURL}/api/auth/login`, json({ email, password: "the right password" }));
+    expect(held.status).toBe(429);
+    expect(Number(held.headers.get("retry-after"))).toBeGreaterThan(800);
+    expect((await held.json()).error).toMatch(/^Too many failed sign-ins for this email\. Try again in 1[45] minute/);
+    // Another email is not affected.
+    expect((await fetch(`${baseURL}/api/auth/login`, json({ email: "admin@example.com", password: ADMIN_PASSWORD }))).status).toBe(200);
+  });
+
   it("sets an HTTP-only, SameSite session cookie, and signing out ends it", async () => {
     const login = await fetch(`${baseURL}/api/auth/login`, json({ email: "ADMIN@example.com", password: ADMIN_PASSWORD }));
     expect(login.status).toBe(200);
