@@ -47,7 +47,7 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
       </p>
       <ErrorAlert message={error} />
       {created && (
-        <div className="alert" role="status">
+        <div className="notice" role="status">
           <p>
             Your new token “{created.name}”. Copy it now: it will not be shown again.
           </p>

@@ -35,7 +35,7 @@ export function Users({ initialUsers }: { initialUsers: UserInfo[] }) {
     <section aria-labelledby="users-heading">
       <h2 id="users-heading">People</h2>
       <ErrorAlert message={error} />
-      {added && <p role="status">Added {added}. Give them their password; they can sign in now.</p>}
+      {added && <p role="status" className="notice">Added {added}. Give them their password; they can sign in now.</p>}
       <ul>
         {users.map((user) => (
           <li key={user.id}>
