@@ -39,6 +39,10 @@ export function newSecret(prefix = ""): string {
 
 const toCurrentUser = (user: CurrentUser): CurrentUser => ({ id: user.id, email: user.email, isAdmin: user.isAdmin });
 
+/** Names of the credential a request or connection used, so it can be ended everywhere at once. */
+export const sessionCredential = (id: string) => `session:${id}`;
+export const tokenCredential = (id: string) => `token:${id}`;
+
 /** Starts a session for a user; returns the cookie's secret and when it expires. */
 export async function createSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
   const token = newSecret();
@@ -47,21 +51,31 @@ export async function createSession(userId: string): Promise<{ token: string; ex
   return { token, expiresAt };
 }
 
-export async function endSession(token: string): Promise<void> {
-  await prisma.session.deleteMany({ where: { tokenHash: hashSecret(token) } });
+/** Ends a session; answers the credential it was (to close its live connections), or null. */
+export async function endSession(token: string): Promise<string | null> {
+  const session = await prisma.session.findUnique({ where: { tokenHash: hashSecret(token) }, select: { id: true } });
+  if (!session) return null;
+  await prisma.session.deleteMany({ where: { id: session.id } });
+  return sessionCredential(session.id);
 }
 
-async function userFromSession(token: string): Promise<CurrentUser | null> {
+/** A signed-in user and the credential (session or token) that signed them in. */
+export interface Authenticated {
+  user: CurrentUser;
+  credential: string;
+}
+
+async function userFromSession(token: string): Promise<Authenticated | null> {
   const session = await prisma.session.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
   if (!session) return null;
   if (session.expiresAt <= new Date()) {
     await prisma.session.deleteMany({ where: { id: session.id } });
     return null;
   }
-  return toCurrentUser(session.user);
+  return { user: toCurrentUser(session.user), credential: sessionCredential(session.id) };
 }
 
-async function userFromApiToken(token: string): Promise<CurrentUser | null> {
+async function userFromApiToken(token: string): Promise<Authenticated | null> {
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return null;
   const apiToken = await prisma.apiToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
   if (!apiToken) return null;
@@ -69,7 +83,7 @@ async function userFromApiToken(token: string): Promise<CurrentUser | null> {
   if (!apiToken.lastUsedAt || now - apiToken.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await prisma.apiToken.update({ where: { id: apiToken.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return toCurrentUser(apiToken.user);
+  return { user: toCurrentUser(apiToken.user), credential: tokenCredential(apiToken.id) };
 }
 
 /** The session cookie's secret in a Cookie header, if any. */
@@ -83,12 +97,17 @@ function bearerToken(authorization: string | null | undefined): string | undefin
   return match?.[1];
 }
 
-/** The signed-in user, or null. A bearer token wins over a cookie when both are present. */
-export async function authenticate(credentials: Credentials): Promise<CurrentUser | null> {
+/** The signed-in user and their credential, or null. A token wins over a cookie when both are present. */
+export async function authenticateWith(credentials: Credentials): Promise<Authenticated | null> {
   const token = bearerToken(credentials.authorization) ?? (typeof credentials.token === "string" ? credentials.token : undefined);
   if (token) return userFromApiToken(token);
   const session = sessionTokenFrom(credentials.cookie);
   return session ? userFromSession(session) : null;
+}
+
+/** The signed-in user, or null. */
+export async function authenticate(credentials: Credentials): Promise<CurrentUser | null> {
+  return (await authenticateWith(credentials))?.user ?? null;
 }
 
 /**

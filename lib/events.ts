@@ -61,3 +61,8 @@ export function overallProgress(stage: Stage, fraction: number): number {
 export function ownerRoom(ownerId: string): string {
   return `owner:${ownerId}`;
 }
+
+/** The Socket.IO room of the connections opened with one session or token (closed when it ends). */
+export function credentialRoom(credential: string): string {
+  return `credential:${credential}`;
+}

@@ -4,7 +4,7 @@
  */
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
-import { ownerRoom, type DocumentProgress, type ServerToClientEvents } from "./events";
+import { credentialRoom, ownerRoom, type DocumentProgress, type ServerToClientEvents } from "./events";
 import { env } from "./env";
 import { createProducerConnection } from "./redis";
 
@@ -29,6 +29,11 @@ export function publishProgress(ownerId: string, payload: DocumentProgress): voi
 /** Tells the owner's browsers that a document is gone. */
 export function publishDeleted(ownerId: string, id: string): void {
   emitter().to(ownerRoom(ownerId)).emit("document:deleted", { id });
+}
+
+/** Closes the live connections opened with a session or token that has just ended, in every web process. */
+export function disconnectCredential(credential: string): void {
+  emitter().in(credentialRoom(credential)).disconnectSockets(true);
 }
 
 /** Closes the emitter's Redis connection (for graceful shutdown). */

@@ -7,15 +7,16 @@ import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
 import { z } from "zod";
-import { authenticate, type CurrentUser } from "./auth";
+import { authenticateWith, type CurrentUser } from "./auth";
 import { prisma } from "./db";
-import { ownerRoom, type ClientToServerEvents, type FollowAnswer, type ServerToClientEvents } from "./events";
+import { credentialRoom, ownerRoom, type ClientToServerEvents, type FollowAnswer, type ServerToClientEvents } from "./events";
 import { logger } from "./logger";
 import { SOCKET_CHANNEL_KEY } from "./progress";
 import { createWorkerConnection } from "./redis";
 
 interface SocketData {
   user: CurrentUser;
+  credential: string;
 }
 
 export type SocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -40,10 +41,11 @@ export function createSocketServer(httpServer: HttpServer): { io: SocketServer; 
   const io: SocketServer = new Server(httpServer, { adapter: createAdapter(pub, sub, { key: SOCKET_CHANNEL_KEY }), serveClient: false });
   io.use((socket, next) => {
     const { headers, auth } = socket.handshake;
-    authenticate({ cookie: headers.cookie, authorization: headers.authorization, token: (auth as { token?: unknown })?.token })
-      .then((user) => {
-        if (!user) return next(new Error("Sign in, or pass an API token as auth.token."));
-        socket.data.user = user;
+    authenticateWith({ cookie: headers.cookie, authorization: headers.authorization, token: (auth as { token?: unknown })?.token })
+      .then((signedIn) => {
+        if (!signedIn) return next(new Error("Sign in, or pass an API token as auth.token."));
+        socket.data.user = signedIn.user;
+        socket.data.credential = signedIn.credential;
         next();
       })
       .catch((error: Error) => {
@@ -52,8 +54,9 @@ export function createSocketServer(httpServer: HttpServer): { io: SocketServer; 
       });
   });
   io.on("connection", (socket) => {
-    const { user } = socket.data;
-    void socket.join(ownerRoom(user.id));
+    const { user, credential } = socket.data;
+    // Its owner's events; and closed when its session or token ends (sign-out, revocation).
+    void socket.join([ownerRoom(user.id), credentialRoom(credential)]);
     socket.on("document:follow", (id, answer) => {
       if (typeof answer !== "function") return;
       follow(user.id, id)

@@ -4,10 +4,11 @@
  */
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
-import { API_TOKEN_PREFIX, hashSecret, newSecret, type CurrentUser } from "./auth";
+import { API_TOKEN_PREFIX, hashSecret, newSecret, tokenCredential, type CurrentUser } from "./auth";
 import { prisma } from "./db";
 import { env } from "./env";
 import { HttpError, NotFoundError } from "./http";
+import { disconnectCredential } from "./progress";
 
 /** The owner of documents uploaded before accounts existed; the first admin takes them over. */
 const PRE_ACCOUNTS_OWNER_ID = "local";
@@ -111,4 +112,5 @@ export async function listApiTokens(userId: string): Promise<ApiTokenInfo[]> {
 export async function revokeApiToken(userId: string, tokenId: string): Promise<void> {
   const { count } = await prisma.apiToken.deleteMany({ where: { id: tokenId, userId } });
   if (count === 0) throw new NotFoundError("Token not found");
+  disconnectCredential(tokenCredential(tokenId));
 }

@@ -100,6 +100,11 @@ export class ProgressWatcher {
     return new Promise((resolve) => this.socket.emit("document:follow", id as string, resolve));
   }
 
+  /** Resolves with the reason when the server closes this connection. */
+  closedByServer(): Promise<string> {
+    return new Promise((resolve) => this.socket.on("disconnect", (reason) => reason === "io server disconnect" && resolve(reason)));
+  }
+
   /** The last event seen for a document. */
   last(id: string): DocumentProgress | undefined {
     return this.events.get(id)?.at(-1);

@@ -190,6 +190,17 @@ describe("Socket.IO", () => {
     expect(aliceWatcher.events.has(bobDoc)).toBe(false);
   });
 
+  it("closes a connection when its token is revoked", async () => {
+    const made = await api(baseURL, "/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "live" }) }, bob.token);
+    const { token, info } = (await made.json()) as { token: string; info: { id: string } };
+    const live = await ProgressWatcher.connect(baseURL, token);
+    const closed = live.closedByServer();
+    expect((await api(baseURL, `/api/tokens/${info.id}`, { method: "DELETE" }, bob.token)).status).toBe(204);
+    expect(await closed).toBe("io server disconnect");
+    await expect(ProgressWatcher.connect(baseURL, token)).rejects.toThrow(/Sign in/);
+    live.close();
+  });
+
   it("refuses to follow another owner's document, and malformed ids", async () => {
     expect(await bobWatcher.follow(aliceDoc)).toEqual({ ok: false, error: "Document not found" });
     expect(await bobWatcher.follow("../../etc/passwd")).toEqual({ ok: false, error: "That is not a document id." });

@@ -1,5 +1,6 @@
 import { endSession, isSameOrigin, sessionCookie, sessionTokenFrom } from "@/lib/auth";
 import { HttpError } from "@/lib/http";
+import { disconnectCredential } from "@/lib/progress";
 import { isFormPost, open } from "@/lib/route";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +9,8 @@ export const dynamic = "force-dynamic";
 export const POST = open(async (request) => {
   if (!isSameOrigin(request)) throw new HttpError(403, "This request came from another site.");
   const token = sessionTokenFrom(request.headers.get("cookie"));
-  if (token) await endSession(token);
+  const ended = token ? await endSession(token) : null;
+  if (ended) disconnectCredential(ended);
   const headers = new Headers({ "Set-Cookie": sessionCookie(request, null) });
   if (!isFormPost(request)) return new Response(null, { status: 204, headers });
   headers.set("Location", "/login");
