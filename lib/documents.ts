@@ -76,7 +76,7 @@ export async function listDocuments(ownerId: string): Promise<DocumentListItem[]
   const docs = await prisma.document.findMany({
     where: { ownerId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    omit: { text: true, embedding: true },
+    omit: { text: true, vector: true },
   });
   return docs.map((doc) => toListItem(doc as Document));
 }
@@ -86,7 +86,7 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
   if (!isDocumentId(id)) throw new NotFoundError();
   const doc = await prisma.document.findFirst({
     where: { id, ownerId },
-    omit: { text: true, embedding: true },
+    omit: { text: true, vector: true },
     include: {
       similar: {
         orderBy: { rank: "asc" },
