@@ -13,11 +13,8 @@ export interface Neighbour {
   score: number;
 }
 
-/** A document the new one is compared with, and where its own similar list stands. */
-export interface Candidate {
-  id: string;
-  /** Unit length, so a dot product is the cosine. */
-  vector: Float32Array;
+/** Where a candidate's own similar list stands. */
+export interface ListState {
   /** How many documents its similar list holds. */
   listed: number;
   /** The lowest score in that list; null when the list is empty. */
@@ -26,44 +23,49 @@ export interface Candidate {
   listsDocument: boolean;
 }
 
+/** The documents a new one is compared with: ids, unit vectors in one row-major matrix, list states. */
+export interface Candidates {
+  ids: string[];
+  /** Row `i` (`dimensions` values from `i * dimensions`) is the vector of `ids[i]`. */
+  vectors: Float32Array;
+  dimensions: number;
+  lists: ListState[];
+}
+
 /**
- * The top `limit` candidates by dot product with `query` (all vectors unit length, so by cosine),
- * best first; equal scores go to the smaller id. With `scores`, every candidate's score is also
- * written there, at the candidate's index.
+ * The top `limit` rows of `vectors` (row-major, one row per id, all unit length) by dot product
+ * with `query`, that is by cosine, best first; equal scores go to the smaller id. With `scores`,
+ * every row's score is also written there, at the row's index.
  */
-export function nearest(
-  query: Float32Array,
-  candidates: readonly Pick<Candidate, "id" | "vector">[],
-  limit: number,
-  scores?: Float64Array,
-): Neighbour[] {
+export function nearest(query: Float32Array, ids: readonly string[], vectors: Float32Array, limit: number, scores?: Float64Array): Neighbour[] {
   const dimensions = query.length;
-  const k = Math.max(0, Math.min(limit, candidates.length));
-  // The best k so far, best first: candidate indexes and their scores.
-  const bestIndex = new Int32Array(k);
+  const rows = ids.length;
+  if (vectors.length !== rows * dimensions) throw new VectorShapeError(`${rows} vectors of length ${dimensions} cannot fill ${vectors.length} values.`);
+  const k = Math.max(0, Math.min(limit, rows));
+  // The best k so far, best first: row indexes and their scores.
+  const bestRow = new Int32Array(k);
   const bestScore = new Float64Array(k);
   let size = 0;
-  for (let c = 0; c < candidates.length; c++) {
-    const vector = candidates[c].vector;
-    if (vector.length !== dimensions) throw new VectorShapeError(`Cannot compare vectors of length ${dimensions} and ${vector.length}.`);
+  for (let row = 0; row < rows; row++) {
+    const offset = row * dimensions;
     let dot = 0;
-    for (let i = 0; i < dimensions; i++) dot += query[i] * vector[i];
-    if (scores) scores[c] = dot;
-    if (k === 0) continue;
+    for (let i = 0; i < dimensions; i++) dot += vectors[offset + i] * query[i];
+    if (scores !== undefined) scores[row] = dot;
     if (size === k) {
+      if (k === 0) continue;
       const worst = bestScore[k - 1];
-      if (dot < worst || (dot === worst && candidates[c].id >= candidates[bestIndex[k - 1]].id)) continue;
+      if (dot < worst || (dot === worst && ids[row] >= ids[bestRow[k - 1]])) continue;
     }
     let at = size === k ? k - 1 : size++;
-    while (at > 0 && (bestScore[at - 1] < dot || (bestScore[at - 1] === dot && candidates[bestIndex[at - 1]].id > candidates[c].id))) {
+    while (at > 0 && (bestScore[at - 1] < dot || (bestScore[at - 1] === dot && ids[bestRow[at - 1]] > ids[row]))) {
       bestScore[at] = bestScore[at - 1];
-      bestIndex[at] = bestIndex[at - 1];
+      bestRow[at] = bestRow[at - 1];
       at -= 1;
     }
     bestScore[at] = dot;
-    bestIndex[at] = c;
+    bestRow[at] = row;
   }
-  return Array.from(bestIndex.subarray(0, size), (index, rank) => ({ id: candidates[index].id, score: bestScore[rank] }));
+  return Array.from(bestRow.subarray(0, size), (row, rank) => ({ id: ids[row], score: bestScore[rank] }));
 }
 
 /**
@@ -71,40 +73,44 @@ export function nearest(
  * its list is not full, or the score reaches its lowest (equal scores are settled by id when the
  * list is re-ranked), or the list holds the document already (its score must be brought up to date).
  */
-export function entersList(candidate: Pick<Candidate, "listed" | "lowest" | "listsDocument">, score: number, limit: number): boolean {
-  return candidate.listsDocument || candidate.listed < limit || candidate.lowest === null || score >= candidate.lowest;
+export function entersList(list: ListState, score: number, limit: number): boolean {
+  return list.listsDocument || list.listed < limit || list.lowest === null || score >= list.lowest;
 }
 
 /**
  * The documents `document` is compared with, in one query: the owner's other documents embedded
  * by the same model whose own similar lists exist or are being made (processing or done at the
- * similar stage), with their vectors and the state of their similar lists.
+ * similar stage), with their vectors (copied into one matrix) and the state of their similar lists.
  */
 export async function loadCandidates(
   tx: Prisma.TransactionClient,
   document: Pick<Document, "id" | "ownerId" | "embeddingModel" | "vector">,
-): Promise<Candidate[]> {
-  if (!document.vector || !document.embeddingModel) return [];
+): Promise<Candidates> {
+  const dimensions = (document.vector?.byteLength ?? 0) / 4;
+  if (!document.vector || !document.embeddingModel || dimensions === 0) return { ids: [], vectors: new Float32Array(0), dimensions, lists: [] };
   const rows = await tx.$queryRaw<{ id: string; vector: Uint8Array; listed: number; lowest: number | null; lists_document: boolean }[]>`
-    SELECT d."id", d."vector", l."listed", l."lowest", l."lists_document"
+    SELECT d."id", d."vector", coalesce(l."listed", 0) AS "listed", l."lowest", coalesce(l."lists_document", false) AS "lists_document"
     FROM "Document" d
-    CROSS JOIN LATERAL (
-      SELECT count(*)::int AS "listed", min(s."score") AS "lowest", coalesce(bool_or(s."similarId" = ${document.id}::uuid), false) AS "lists_document"
-      FROM "Similarity" s WHERE s."documentId" = d."id"
-    ) l
+    LEFT JOIN (
+      SELECT s."documentId", count(*)::int AS "listed", min(s."score") AS "lowest", bool_or(s."similarId" = ${document.id}::uuid) AS "lists_document"
+      FROM "Similarity" s JOIN "Document" o ON o."id" = s."documentId"
+      WHERE o."ownerId" = ${document.ownerId}
+      GROUP BY s."documentId"
+    ) l ON l."documentId" = d."id"
     WHERE d."ownerId" = ${document.ownerId}
       AND d."id" <> ${document.id}::uuid
       AND d."embeddingModel" = ${document.embeddingModel}
       AND d."status" IN ('processing', 'done')
       AND d."stage" = 'similar'
       AND octet_length(d."vector") = ${document.vector.byteLength}`;
-  return rows.map((row) => ({
-    id: row.id,
-    vector: decodeVector(row.vector),
-    listed: row.listed,
-    lowest: row.lowest,
-    listsDocument: row.lists_document,
-  }));
+  const vectors = new Float32Array(rows.length * dimensions);
+  rows.forEach((row, i) => vectors.set(decodeVector(row.vector), i * dimensions));
+  return {
+    ids: rows.map((row) => row.id),
+    vectors,
+    dimensions,
+    lists: rows.map((row) => ({ listed: row.listed, lowest: row.lowest, listsDocument: row.lists_document })),
+  };
 }
 
 /** Stores the document's nearest neighbours and adds it to theirs where it ranks in their top `limit`. */
@@ -113,8 +119,8 @@ export async function refreshSimilar(tx: Prisma.TransactionClient, document: Doc
   // One owner's similarity lists change one document at a time, so concurrent jobs never race.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${document.ownerId}))`;
   const candidates = await loadCandidates(tx, document);
-  const scores = new Float64Array(candidates.length);
-  const own = nearest(decodeVector(document.vector), candidates, limit, scores);
+  const scores = new Float64Array(candidates.ids.length);
+  const own = nearest(decodeVector(document.vector), candidates.ids, candidates.vectors, limit, scores);
 
   await tx.similarity.deleteMany({ where: { documentId: document.id } });
   if (own.length > 0) {
@@ -126,9 +132,9 @@ export async function refreshSimilar(tx: Prisma.TransactionClient, document: Doc
   // Offer this document only to the neighbours whose top `limit` it enters, then re-rank those lists.
   const ids: string[] = [];
   const offered: number[] = [];
-  candidates.forEach((candidate, index) => {
-    if (entersList(candidate, scores[index], limit)) {
-      ids.push(candidate.id);
+  candidates.lists.forEach((list, index) => {
+    if (entersList(list, scores[index], limit)) {
+      ids.push(candidates.ids[index]);
       offered.push(scores[index]);
     }
   });

@@ -25,6 +25,13 @@ function library(seed: number, size: number, dimensions: number) {
   return Array.from({ length: size }, (_, i) => ({ id: uuid(i), vector: decodeVector(encodeVector(randomVector(next, dimensions))) }));
 }
 
+/** Candidates as loadCandidates gives them: ids and one row-major matrix. */
+function rows(candidates: { id: string; vector: Float32Array }[], dimensions = candidates[0]?.vector.length ?? 0): [string[], Float32Array] {
+  const vectors = new Float32Array(candidates.length * dimensions);
+  candidates.forEach((candidate, i) => vectors.set(candidate.vector, i * dimensions));
+  return [candidates.map((candidate) => candidate.id), vectors];
+}
+
 /** The top `limit` by a full sort, equal scores by id: what nearest must match. */
 function bruteForce(query: Float32Array, candidates: { id: string; vector: Float32Array }[], limit: number) {
   return candidates
@@ -89,7 +96,7 @@ describe("nearest", () => {
       const candidates = library(seed, size, dimensions);
       const query = decodeVector(encodeVector(randomVector(random(seed + 100), dimensions)));
       const scores = new Float64Array(size);
-      const found = nearest(query, candidates, limit, scores);
+      const found = nearest(query, ...rows(candidates), limit, scores);
       expect(found).toEqual(bruteForce(query, candidates, limit));
       expect(found.length).toBe(Math.min(limit, size));
       candidates.forEach((candidate, i) => expect(scores[i]).toBe(dotProduct(query, candidate.vector)));
@@ -99,15 +106,15 @@ describe("nearest", () => {
   it("ranks equal scores by id, whatever the order of the candidates", () => {
     const same = decodeVector(encodeVector([1, 1]));
     const candidates = [uuid(5), uuid(2), uuid(9), uuid(1), uuid(7)].map((id) => ({ id, vector: same }));
-    const found = nearest(decodeVector(encodeVector([1, 0])), candidates, 3);
+    const found = nearest(decodeVector(encodeVector([1, 0])), ...rows(candidates), 3);
     expect(found.map((n) => n.id)).toEqual([uuid(1), uuid(2), uuid(5)]);
   });
 
   it("returns nothing for no candidates or a limit of 0, and rejects vectors of another length", () => {
     const query = decodeVector(encodeVector([1, 0]));
-    expect(nearest(query, [], 5)).toEqual([]);
-    expect(nearest(query, [{ id: uuid(1), vector: query }], 0)).toEqual([]);
-    expect(() => nearest(query, [{ id: uuid(1), vector: new Float32Array(3) }], 5)).toThrow(VectorShapeError);
+    expect(nearest(query, [], new Float32Array(0), 5)).toEqual([]);
+    expect(nearest(query, [uuid(1)], query, 0)).toEqual([]);
+    expect(() => nearest(query, [uuid(1)], new Float32Array(3), 5)).toThrow(VectorShapeError);
   });
 });
 
@@ -138,7 +145,7 @@ describe("entersList", () => {
     docs.forEach((doc, index) => {
       const earlier = docs.slice(0, index);
       const scores = new Float64Array(earlier.length);
-      lists.set(doc.id, nearest(doc.vector, earlier, limit, scores));
+      lists.set(doc.id, nearest(doc.vector, ...rows(earlier), limit, scores));
       earlier.forEach((other, i) => {
         const list = lists.get(other.id)!;
         const state = { listed: list.length, lowest: list.length ? list[list.length - 1].score : null, listsDocument: false };

@@ -1,6 +1,10 @@
 -- AlterTable
 ALTER TABLE "Document" ADD COLUMN "vector" BYTEA;
 
+-- Vectors stay in the row (uncompressed: float32 noise does not compress) rather than in the
+-- TOAST table, so loading a library's vectors is one sequential read.
+ALTER TABLE "Document" ALTER COLUMN "vector" SET STORAGE MAIN;
+
 -- Backfill: each stored embedding, scaled to unit length, as float32 values in little-endian
 -- order (what the app writes). float4send gives a value's 4 bytes big-endian, so each group of
 -- 4 is reversed. An all-zero embedding is stored as it is; empty ones (and any with a NULL
