@@ -1,8 +1,11 @@
-/** Stage 3: the document's embedding, the normalised mean of its chunks' embeddings. Runs on the `ai` queue. */
+/**
+ * Stage 3: the document's embedding, the normalised mean of its chunks' embeddings, stored as
+ * unit-length float32 bytes (`encodeVector`). Runs on the `ai` queue.
+ */
 import { UnrecoverableError } from "bullmq";
 import { aiProvider } from "@/lib/ai";
 import { splitIntoChunks } from "@/lib/ai/chunking";
-import { meanVector } from "@/lib/ai/vector";
+import { encodeVector, meanVector } from "@/lib/ai/vector";
 import { completeStage } from "@/lib/document-state";
 import { env } from "@/lib/env";
 import type { StageJob } from "./stage";
@@ -19,6 +22,6 @@ export const embedJob: StageJob = {
       chunks.map((chunk) => chunk.text),
       { signal, onProgress: reportProgress },
     );
-    await completeStage(document, "embed", { embedding: meanVector(vectors), embeddingModel: provider.embeddingModel });
+    await completeStage(document, "embed", { vector: encodeVector(meanVector(vectors)), embeddingModel: provider.embeddingModel });
   },
 };

@@ -10,9 +10,14 @@ export const findSimilarJob: StageJob = {
   queue: "index",
   async handle({ document, reportProgress }) {
     await reportProgress(0.1);
-    await prisma.$transaction(async (tx) => {
-      await refreshSimilar(tx, document, env.SIMILAR_LIMIT);
-      await completeStage(document, "similar", {}, tx);
-    });
+    // The scan grows with the owner's library, and jobs of one owner wait for each other's lock:
+    // Prisma's default timeout (5 s) is too short for large libraries.
+    await prisma.$transaction(
+      async (tx) => {
+        await refreshSimilar(tx, document, env.SIMILAR_LIMIT);
+        await completeStage(document, "similar", {}, tx);
+      },
+      { timeout: env.SIMILAR_TIMEOUT_MS, maxWait: 10_000 },
+    );
   },
 };

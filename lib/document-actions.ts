@@ -22,7 +22,7 @@ export class ConflictError extends HttpError {
 }
 
 async function findOwned(ownerId: string, id: string) {
-  const document = isDocumentId(id) ? await prisma.document.findFirst({ where: { id, ownerId }, omit: { text: true, embedding: true } }) : null;
+  const document = isDocumentId(id) ? await prisma.document.findFirst({ where: { id, ownerId }, omit: { text: true, vector: true } }) : null;
   if (!document) throw new NotFoundError();
   return document;
 }

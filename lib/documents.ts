@@ -77,7 +77,7 @@ export async function listDocuments(ownerId: string, query?: string): Promise<Do
   const docs = await prisma.document.findMany({
     where: contains ? { ownerId, OR: [{ title: contains }, { filename: contains }, { summary: contains }] } : { ownerId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    omit: { text: true, embedding: true },
+    omit: { text: true, vector: true },
   });
   return docs.map((doc) => toListItem(doc as Document));
 }
@@ -87,7 +87,7 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
   if (!isDocumentId(id)) throw new NotFoundError();
   const doc = await prisma.document.findFirst({
     where: { id, ownerId },
-    omit: { text: true, embedding: true },
+    omit: { text: true, vector: true },
     include: {
       similar: {
         orderBy: { rank: "asc" },

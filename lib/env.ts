@@ -32,6 +32,8 @@ const schema = z.object({
   KEEP_JOBS_HOURS: z.coerce.number().positive().default(24),
   BULK_UPLOAD_FILES: z.coerce.number().int().positive().default(10),
   SIMILAR_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
+  // The find-similar transaction loads and scans the owner's whole library: seconds at 100k documents.
+  SIMILAR_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   AI_PROVIDER: z.enum(["local", "openai"]).default("local"),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),

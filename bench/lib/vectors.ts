@@ -1,7 +1,7 @@
 /** The similarity baseline: vectors in one Float32Array, scanned with dot products (they are unit length). */
 
 /** Packs equal-length vectors into one row-major Float32Array. */
-export function toFloat32Rows(vectors: readonly (readonly number[])[], dimensions: number): Float32Array {
+export function toFloat32Rows(vectors: readonly ArrayLike<number>[], dimensions: number): Float32Array {
   const matrix = new Float32Array(vectors.length * dimensions);
   vectors.forEach((vector, row) => matrix.set(vector, row * dimensions));
   return matrix;

@@ -16,7 +16,8 @@ import { listDocuments, upload, type UploadFile, setDefaultToken } from "./clien
 
 const DOCUMENTS = Number(process.env.CHAOS_DOCUMENTS ?? 60);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
-const CHAOS_DB = "docsum_chaos";
+// Its own database; CHAOS_DATABASE names another where several checkouts share one server.
+const CHAOS_DB = process.env.CHAOS_DATABASE ?? "docsum_chaos";
 
 let redisDir: string;
 let redisPort: number;
