@@ -3,7 +3,7 @@ import { errorResponse } from "@/lib/http";
 import { logger } from "@/lib/logger";
 import { currentOwnerId } from "@/lib/owner";
 import { announceState } from "@/lib/document-state";
-import { receiveUpload } from "@/lib/upload";
+import { receiveRateLimitedUpload } from "@/lib/upload-rate-limit";
 import { env } from "@/lib/env";
 import { PRIORITY } from "@/lib/queues";
 import { enqueueDocument } from "@/jobs/flow";
@@ -23,7 +23,7 @@ export async function GET() {
 export async function POST(request: Request) {
   try {
     const ownerId = currentOwnerId();
-    const files = await receiveUpload(request);
+    const files = await receiveRateLimitedUpload(ownerId, request);
     const created = await createDocuments(ownerId, files);
     // A person waiting for a few files goes before a large batch.
     const priority = files.length > env.BULK_UPLOAD_FILES ? PRIORITY.bulk : PRIORITY.interactive;
