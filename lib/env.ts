@@ -20,7 +20,7 @@ const schema = z.object({
   MAX_PDF_PAGES: z.coerce.number().int().positive().default(2000),
   // Extraction runs in a child process with its own heap limit and a time limit per file.
   EXTRACT_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
-  EXTRACT_MEMORY_MB: z.coerce.number().int().min(64).default(768),
+  EXTRACT_MEMORY_MB: z.coerce.number().int().min(256).default(768),
   // Longer text is cut here (the document is summarized from its beginning, and the cut is noted).
   MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2_000_000),
   // Files one owner may upload per minute (a sliding window in Redis, shared by every web process).

@@ -31,8 +31,11 @@ interface StoredPart {
 /** Keeps a file name as display text only: no path, no control characters, bounded length. */
 export function displayName(raw: string | undefined): string {
   const base = (raw ?? "").split(/[\\/]/).pop() ?? "";
+  // Control characters, and the bidirectional overrides that make "gpj.exe" read "exe.jpg".
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const visible = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  // At most 200 characters, never splitting one (an emoji is two UTF-16 units).
+  const clean = Array.from(visible).slice(0, 200).join("").trim();
   return clean || "untitled";
 }
 

@@ -86,7 +86,12 @@ export class ChildPool<T, R> {
       const onMessage = (message: ChildMessage<R>) => {
         if (message?.id !== id) return;
         if (message.type === "progress") {
-          progress = progress.then(() => onProgress?.(message.fraction)).catch(() => {});
+          // A failing report (the progress store is away) fails the run, as it would in-process.
+          progress = progress.then(() => onProgress?.(message.fraction)).catch((error: unknown) => {
+            cleanup();
+            child.kill("SIGKILL");
+            reject(error);
+          });
           return;
         }
         cleanup();

@@ -40,7 +40,20 @@ export async function extractText(filePath: string, mimeType: string, opts: Extr
   if (bytes.length === 0) throw new DocumentError("This file is empty.");
   await opts.onProgress?.(0);
 
-  const raw = await extractRaw(bytes, cut, mimeType, opts);
+  let progressFailure: unknown;
+  const onProgress = async (fraction: number) => {
+    try {
+      await opts.onProgress?.(fraction);
+    } catch (error) {
+      progressFailure = error;
+      throw error;
+    }
+  };
+  const raw = await extractRaw(bytes, cut, mimeType, { ...opts, onProgress }).catch((error: unknown) => {
+    // The parser threw on the file's content (a stack overflow on deep nesting, say): the file's problem.
+    if (error instanceof DocumentError || error === progressFailure || opts.signal?.aborted) throw error;
+    throw new DocumentError("The file could not be read: its content made the parser fail.", { cause: error });
+  });
   let text = normalizeWhitespace(raw.text);
   if (!/\S/.test(text)) throw new DocumentError("No text was found in this file.");
   let truncated = raw.cut;
