@@ -117,6 +117,8 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
     try {
       busboy = Busboy({
         headers: { "content-type": contentType },
+        // Browsers send file names as UTF-8 (busboy's default, latin1, would garble them).
+        defParamCharset: "utf8",
         limits: { fileSize: env.MAX_UPLOAD_BYTES, files: env.MAX_FILES_PER_UPLOAD, fields: 20, parts: env.MAX_FILES_PER_UPLOAD + 20 },
       });
     } catch {
