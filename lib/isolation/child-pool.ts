@@ -66,10 +66,26 @@ export class ChildPool<T, R> {
     private readonly settings: ChildPoolSettings,
   ) {}
 
-  /** Runs one request in a child; rejects with ChildCrashError, ChildTaskError or the abort reason. */
-  run(request: T, { signal, onProgress }: RunOptions = {}): Promise<R> {
+  /**
+   * Runs one request in a child; rejects with ChildCrashError, ChildTaskError or the abort
+   * reason. A reused child that dies gets one more try in a fresh child, so a crash is always
+   * the request's own doing, never what earlier requests left behind.
+   */
+  async run(request: T, options: RunOptions = {}): Promise<R> {
+    options.signal?.throwIfAborted();
+    const reused = this.idle.pop();
+    if (reused) {
+      try {
+        return await this.runIn(reused, request, options);
+      } catch (error) {
+        if (!(error instanceof ChildCrashError)) throw error;
+      }
+    }
+    return this.runIn(this.spawn(), request, options);
+  }
+
+  private runIn(slot: Slot, request: T, { signal, onProgress }: RunOptions): Promise<R> {
     signal?.throwIfAborted();
-    const slot = this.idle.pop() ?? this.spawn();
     const { child } = slot;
     setReferenced(child, true);
     slot.stderr = "";
@@ -95,7 +111,7 @@ export class ChildPool<T, R> {
           return;
         }
         cleanup();
-        this.release(slot);
+        this.release(slot, message.type === "done" ? message.heapUsed : 0);
         if (message.type === "done") void progress.then(() => resolve(message.result));
         else reject(new ChildTaskError(message.message, message.owner));
       };
@@ -133,7 +149,7 @@ export class ChildPool<T, R> {
     const loader = file.endsWith(".ts") ? ["--import", "tsx"] : [];
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !PRIVATE_ENV.test(name))) as NodeJS.ProcessEnv;
     const child = fork(file, [], {
-      execArgv: [...loader, `--max-old-space-size=${this.settings.memoryMb}`],
+      execArgv: [...loader, `--max-old-space-size=${this.settings.memoryMb}`, "--expose-gc"],
       env,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
@@ -151,11 +167,12 @@ export class ChildPool<T, R> {
     return slot;
   }
 
-  /** Back to the idle list, or retired. */
-  private release(slot: Slot): void {
+  /** Back to the idle list, or retired (worn out, or holding more than half its heap limit). */
+  private release(slot: Slot, heapUsed: number): void {
     slot.requests += 1;
-    const { maxIdle = 2, maxRequestsPerChild = 50 } = this.settings;
-    if (slot.requests >= maxRequestsPerChild || this.idle.length >= maxIdle || slot.child.exitCode !== null) {
+    const { maxIdle = 2, maxRequestsPerChild = 50, memoryMb } = this.settings;
+    const heavy = heapUsed > (memoryMb * 1024 * 1024) / 2;
+    if (heavy || slot.requests >= maxRequestsPerChild || this.idle.length >= maxIdle || slot.child.exitCode !== null) {
       slot.child.kill();
       return;
     }

@@ -120,3 +120,12 @@ export class ProgressWatcher {
     this.socket.close();
   }
 }
+
+/** Whether the web process answers its health check. */
+export async function isHealthy(baseURL: string): Promise<boolean> {
+  try {
+    return (await fetch(`${baseURL}/api/health`)).ok;
+  } catch {
+    return false;
+  }
+}

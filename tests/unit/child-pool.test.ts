@@ -6,7 +6,7 @@ import { DocumentError } from "@/lib/parsing";
 import { fixturePath } from "../fixtures";
 import type { Mode } from "./children/modes";
 
-const pool = new ChildPool<{ mode: Mode }, { pid: number }>(new URL("./children/modes.ts", import.meta.url), { memoryMb: 64 });
+const pool = new ChildPool<{ mode: Mode }, { pid: number }>(new URL("./children/modes.ts", import.meta.url), { memoryMb: 128 });
 afterAll(() => pool.close());
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -18,7 +18,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   );
 }
 
-describe("ChildPool", () => {
+describe("ChildPool", { timeout: 60_000 }, () => {
   it("answers from a child process, with its progress, and reuses a healthy child", async () => {
     const progress: number[] = [];
     const first = await pool.run({ mode: "answer" }, { onProgress: (f) => void progress.push(f) });
