@@ -19,9 +19,19 @@ export interface StageContext {
   reportProgress(fraction: number): Promise<void>;
 }
 
+/** What a stage may tell its document's owner about a run that succeeded. */
+export interface StageOutcomeNote {
+  note?: string;
+}
+
 export interface StageJob {
   stage: Stage;
   queue: QueueName;
+  /**
+   * A time limit per run: past it the stage is aborted and the document fails with `message`
+   * (no retry: a file that takes too long takes as long again).
+   */
+  timeLimit?: { ms: number; message: string };
   /** Does the stage's work and stores its output in the same update that moves the document on. */
-  handle(ctx: StageContext): Promise<void>;
+  handle(ctx: StageContext): Promise<void | StageOutcomeNote>;
 }

@@ -30,6 +30,8 @@ export interface StageRunView {
   startedAt: string;
   durationMs: number | null;
   outcome: string | null;
+  /** What the owner should know about a finished run, e.g. that the text was cut at the limit. */
+  note: string | null;
 }
 
 /** One document with its results (GET /api/documents/:id). */

@@ -114,6 +114,8 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
       startedAt: run.startedAt.toISOString(),
       durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
       outcome: run.outcome,
+      // A finished run's `error` column holds its note for the owner (such as text cut at the limit).
+      note: run.outcome === "done" ? run.error : null,
     })),
     startedAt: doc.startedAt?.toISOString() ?? null,
     finishedAt: doc.finishedAt?.toISOString() ?? null,

@@ -18,6 +18,13 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
   MAX_FILES_PER_UPLOAD: z.coerce.number().int().positive().default(100),
   MAX_PDF_PAGES: z.coerce.number().int().positive().default(2000),
+  // Extraction runs in a child process with its own heap limit and a time limit per file.
+  EXTRACT_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
+  EXTRACT_MEMORY_MB: z.coerce.number().int().min(256).default(768),
+  // Longer text is cut here (the document is summarized from its beginning, and the cut is noted).
+  MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2_000_000),
+  // Files one owner may upload per minute (a sliding window in Redis, shared by every web process).
+  UPLOAD_FILES_PER_MINUTE: z.coerce.number().int().positive().default(200),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").default("docsum"),
   WORKER_QUEUES: z.string().default("ingest,ai,index,maintenance"),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),

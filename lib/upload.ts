@@ -31,8 +31,11 @@ interface StoredPart {
 /** Keeps a file name as display text only: no path, no control characters, bounded length. */
 export function displayName(raw: string | undefined): string {
   const base = (raw ?? "").split(/[\\/]/).pop() ?? "";
+  // Control characters, and the bidirectional overrides that make "gpj.exe" read "exe.jpg".
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const visible = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  // At most 200 characters, never splitting one (an emoji is two UTF-16 units).
+  const clean = Array.from(visible).slice(0, 200).join("").trim();
   return clean || "untitled";
 }
 
@@ -114,6 +117,8 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
     try {
       busboy = Busboy({
         headers: { "content-type": contentType },
+        // Browsers send file names as UTF-8 (busboy's default, latin1, would garble them).
+        defParamCharset: "utf8",
         limits: { fileSize: env.MAX_UPLOAD_BYTES, files: env.MAX_FILES_PER_UPLOAD, fields: 20, parts: env.MAX_FILES_PER_UPLOAD + 20 },
       });
     } catch {

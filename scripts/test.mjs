@@ -29,7 +29,8 @@ async function suite(name, cmd, cmdArgs, env, report, count) {
 }
 
 async function main() {
-  ensureAptPackages(['postgresql', 'redis-server', 'chromium']);
+  // qpdf: the hostile-file tests encrypt PDFs with it.
+  ensureAptPackages(['postgresql', 'redis-server', 'chromium', 'qpdf']);
   await ensureDependencies();
   const pg = await ensurePostgres();
   services.push(pg);

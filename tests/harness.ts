@@ -145,6 +145,8 @@ export async function startStack(extraEnv: Record<string, string> = {}, { admin 
     LOG_LEVEL: process.env.STACK_LOGS === "1" ? "debug" : "error",
     RECONCILE_EVERY_MS: "1000",
     RECONCILE_STALE_AFTER_MS: "4000",
+    // High enough that no suite meets the upload rate limit unless it lowers it.
+    UPLOAD_FILES_PER_MINUTE: "100000",
     ...extraEnv,
   };
   const children: ChildProcess[] = [];

@@ -18,10 +18,17 @@ import { documentJobSchema } from "@/jobs/stage";
 export async function runStage(job: Job, _token?: string, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">): Promise<void> {
   // Parse the payload and find the handler.
   const payload = documentJobSchema.safeParse(job.data);
-  if (!payload.success) throw new UnrecoverableError(`invalid payload for job ${job.id}`);
+  if (!payload.success) {
+    const problems = payload.error.issues.map((issue) => `${issue.path.join(".") || "data"}: ${issue.message}`).join("; ");
+    logger.error("discarded a job with an invalid payload", { jobId: job.id, name: job.name, problems });
+    throw new UnrecoverableError(`invalid payload for job ${job.id}: ${problems}`);
+  }
   const stage = job.name as Stage;
-  const stageJob = STAGE_JOBS[stage];
-  if (!stageJob) throw new UnrecoverableError(`unknown stage job "${job.name}"`);
+  const stageJob = Object.hasOwn(STAGE_JOBS, stage) ? STAGE_JOBS[stage] : undefined;
+  if (!stageJob) {
+    logger.error("discarded a job of an unknown stage", { jobId: job.id, name: job.name });
+    throw new UnrecoverableError(`unknown stage job "${job.name}"`);
+  }
   const { documentId } = payload.data;
 
   // Discard work for documents that are gone, stopped, or already past this stage.
@@ -34,17 +41,21 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal, 
   if (STAGES.indexOf(document.stage) > STAGES.indexOf(stage)) return;
 
   let runId: string | undefined;
+  let timeLimit: AbortSignal | undefined;
   try {
     const started = await startStage(document, stage);
     runId = await recordStageStart(documentId, stage, job.attemptsMade + 1);
-    await stageJob.handle({
+    // The stage's own time limit, on top of the job's abort (cancel, shutdown).
+    timeLimit = stageJob.timeLimit ? AbortSignal.timeout(stageJob.timeLimit.ms) : undefined;
+    const jobSignal = signal ?? new AbortController().signal;
+    const outcome = await stageJob.handle({
       document: started,
-      signal: signal ?? new AbortController().signal,
+      signal: timeLimit ? AbortSignal.any([jobSignal, timeLimit]) : jobSignal,
       reportProgress: progressReporter(started, stage),
     });
-    await recordStageEnd(runId, "done");
+    await recordStageEnd(runId, "done", outcome?.note);
   } catch (error) {
-    const err = error as Error;
+    let err = error as Error;
     // Cancelled, deleted or restarted meanwhile: drop this run's result, quietly.
     if (err instanceof StaleDocumentError) {
       logger.info("discarded a stage result of a changed document", { jobId: job.id, documentId });
@@ -55,6 +66,7 @@ export async function runStage(job: Job, _token?: string, signal?: AbortSignal, 
       await recordStageEnd(runId, "cancelled");
       throw new UnrecoverableError(`job ${job.id} was cancelled`);
     }
+    if (timeLimit?.aborted && stageJob.timeLimit) err = new DocumentError(stageJob.timeLimit.message, { cause: err });
     // The API asked us to wait: pause the queue for every worker and put the job back, attempt kept.
     if (err instanceof AiRateLimitedError && worker) {
       logger.warn("AI rate limited; pausing the queue", { jobId: job.id, documentId, stage, retryAfterMs: err.retryAfterMs });

@@ -24,6 +24,13 @@ export async function detectType(head: Buffer, filename: string): Promise<Detect
   if (bytes.length === 0) return { mimeType: "text/plain" };
   if (bytes.subarray(0, PDF_SIGNATURE.length).equals(PDF_SIGNATURE)) return { mimeType: "application/pdf" };
 
+  // UTF-16 text (as Windows saves "Unicode" text) announces itself with a byte order mark.
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16) {
+    const encoding = bytes[0] === 0xff ? "utf-16le" : "utf-16be";
+    return { mimeType: textFlavour(new TextDecoder(encoding).decode(bytes.subarray(0, bytes.length - (bytes.length % 2))), extensionOf(filename)) };
+  }
+
   const known = await fileTypeFromBuffer(bytes);
   if (known?.ext === "pdf") return { mimeType: "application/pdf" };
   if (known && !READABLE_SIGNATURES.has(known.ext)) return null;

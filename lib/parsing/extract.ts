@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { convert } from "html-to-text";
 import { PasswordException, PDFParse } from "pdf-parse";
 import { DocumentError } from "./errors";
@@ -9,12 +9,23 @@ export interface ExtractOptions {
   onProgress?: (fraction: number) => void | Promise<void>;
   /** Read at most this many PDF pages. */
   maxPages?: number;
+  /** Keep at most this many characters of text; the rest is not read. */
+  maxChars?: number;
 }
 
 export interface ExtractedText {
   text: string;
   /** The PDF's page count (even when `maxPages` stopped reading early); null for text formats. */
   pages: number | null;
+  /** True when the text was cut at `maxChars`. */
+  truncated: boolean;
+}
+
+interface RawText {
+  text: string;
+  pages: number | null;
+  /** Reading stopped before the end of the file. */
+  cut: boolean;
 }
 
 /** PDF pages parsed between two progress reports and abort checks. */
@@ -23,53 +34,112 @@ const PDF_PAGE_BATCH = 5;
 /** Read a stored document's text; throws DocumentError, with a message for its owner, when it cannot. */
 export async function extractText(filePath: string, mimeType: string, opts: ExtractOptions = {}): Promise<ExtractedText> {
   opts.signal?.throwIfAborted();
-  const bytes = await readFile(filePath);
+  const maxChars = opts.maxChars ?? Infinity;
+  // Text formats never need more than 4 bytes (the longest UTF-8 character) per character kept.
+  const { bytes, cut } = await readHead(filePath, mimeType === "application/pdf" ? Infinity : maxChars * 4 + 4);
   if (bytes.length === 0) throw new DocumentError("This file is empty.");
   await opts.onProgress?.(0);
 
-  const { text, pages } = await extractRaw(bytes, mimeType, opts);
-  const normalized = normalizeWhitespace(text);
-  if (!/\S/.test(normalized)) throw new DocumentError("No text was found in this file.");
+  let progressFailure: unknown;
+  const onProgress = async (fraction: number) => {
+    try {
+      await opts.onProgress?.(fraction);
+    } catch (error) {
+      progressFailure = error;
+      throw error;
+    }
+  };
+  const raw = await extractRaw(bytes, cut, mimeType, { ...opts, onProgress }).catch((error: unknown) => {
+    // The parser threw on the file's content (a stack overflow on deep nesting, say): the file's problem.
+    if (error instanceof DocumentError || error === progressFailure || opts.signal?.aborted) throw error;
+    throw new DocumentError("The file could not be read: its content made the parser fail.", { cause: error });
+  });
+  let text = normalizeWhitespace(raw.text);
+  if (!/\S/.test(text)) throw new DocumentError("No text was found in this file.");
+  let truncated = raw.cut;
+  if (text.length > maxChars) {
+    text = cutAtWord(text, maxChars);
+    truncated = true;
+  }
   await opts.onProgress?.(1);
-  return { text: normalized, pages };
+  return { text, pages: raw.pages, truncated };
 }
 
-async function extractRaw(bytes: Buffer, mimeType: string, opts: ExtractOptions): Promise<ExtractedText> {
+/** The first `limit` bytes of a file, and whether there were more. */
+async function readHead(filePath: string, limit: number): Promise<{ bytes: Buffer; cut: boolean }> {
+  const file = await open(filePath);
+  try {
+    const { size } = await file.stat();
+    const length = Math.min(size, limit);
+    const bytes = Buffer.alloc(length);
+    let read = 0;
+    while (read < length) {
+      const { bytesRead } = await file.read(bytes, read, length - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return { bytes: bytes.subarray(0, read), cut: size > read };
+  } finally {
+    await file.close();
+  }
+}
+
+/** The first `maxChars` characters, ending at a word boundary when one is near. */
+function cutAtWord(text: string, maxChars: number): string {
+  let end = maxChars;
+  // Never split a surrogate pair.
+  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? "")) end -= 1;
+  const space = text.lastIndexOf(" ", end);
+  const newline = text.lastIndexOf("\n", end);
+  const boundary = Math.max(space, newline);
+  return (boundary > end - 200 ? text.slice(0, boundary) : text.slice(0, end)).trimEnd();
+}
+
+async function extractRaw(bytes: Buffer, cut: boolean, mimeType: string, opts: ExtractOptions): Promise<RawText> {
   switch (mimeType) {
     case "application/pdf":
       return extractPdf(bytes, opts);
     case "text/plain":
-      return { text: decodeUtf8(bytes), pages: null };
+      return { text: decodeText(bytes, cut), pages: null, cut };
     case "text/markdown":
-      return { text: markdownToText(decodeUtf8(bytes)), pages: null };
+      return { text: markdownToText(decodeText(bytes, cut)), pages: null, cut };
     case "text/html":
-      return { text: htmlToText(decodeUtf8(bytes)), pages: null };
+      return { text: htmlToText(decodeText(bytes, cut)), pages: null, cut };
     default:
       throw new DocumentError("This type of file is not supported.");
   }
 }
 
 /** Parse a PDF a batch of pages at a time, so progress follows the pages and an abort lands between batches. */
-async function extractPdf(bytes: Buffer, { signal, onProgress, maxPages }: ExtractOptions): Promise<ExtractedText> {
+async function extractPdf(bytes: Buffer, { signal, onProgress, maxPages, maxChars = Infinity }: ExtractOptions): Promise<RawText> {
   const parser = new PDFParse({ data: new Uint8Array(bytes) });
   try {
     const texts: string[] = [];
     let pages = 0;
+    let chars = 0;
+    let cut = false;
     let limit = Infinity;
     for (let first = 1; first <= limit; first += PDF_PAGE_BATCH) {
       const last = first + PDF_PAGE_BATCH - 1;
       const result = await parser.getText({ first, last }).catch((error: unknown) => Promise.reject(unreadablePdf(error)));
       pages = result.total;
       limit = Math.min(pages, maxPages ?? Infinity);
-      texts.push(...result.pages.filter((page) => page.num <= limit).map((page) => page.text));
+      const read = result.pages.filter((page) => page.num <= limit).map((page) => page.text);
+      texts.push(...read);
+      chars += read.reduce((sum, text) => sum + text.length, 0);
       signal?.throwIfAborted();
       await onProgress?.(Math.min(1, last / Math.max(limit, 1)));
+      // Enough text (with room for the whitespace normalizing removes): the rest is not read.
+      if (chars > maxChars * 2 && last < limit) {
+        cut = true;
+        break;
+      }
     }
     const text = texts.join("\n\n").replace(/(\p{Ll})-\n(\p{Ll})/gu, "$1$2");
     if (!/\S/.test(text)) {
       throw new DocumentError("This PDF has no text layer (it may be a scanned image), so there is nothing to summarize.");
     }
-    return { text, pages };
+    return { text, pages, cut };
   } finally {
     await parser.destroy();
   }
@@ -81,11 +151,16 @@ function unreadablePdf(error: unknown): DocumentError {
   return new DocumentError("This PDF is damaged or incomplete and could not be read.", { cause: error });
 }
 
-/** Decode strict UTF-8 (a leading BOM is dropped); anything else is not a text file we can read. */
-function decodeUtf8(bytes: Buffer): string {
+/**
+ * Decode strict UTF-8, or UTF-16 when the file starts with its byte order mark (a leading BOM
+ * is dropped); anything else is not a text file we can read. `cut`: the bytes end mid-file, so
+ * a character split at their end is left out instead of refused.
+ */
+function decodeText(bytes: Buffer, cut = false): string {
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : "utf-8";
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes, { stream: cut });
   } catch (error) {
     throw new DocumentError("This file does not contain readable text.", { cause: error });
   }

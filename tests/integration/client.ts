@@ -38,19 +38,45 @@ export async function fileFrom(filePath: string): Promise<UploadFile> {
   return { name: path.basename(filePath), data: await readFile(filePath) };
 }
 
-/** POSTs files as multipart parts named `files`; returns the status and JSON body. */
-export async function upload(
-  baseURL: string,
-  files: UploadFile[],
-  token: string | null = defaultToken ?? null,
-): Promise<{ status: number; headers: Headers; body: { documents?: UploadedDocument[]; error?: string } }> {
+export interface UploadAnswer {
+  status: number;
+  body: { documents?: UploadedDocument[]; error?: string };
+  headers: Headers;
+}
+
+/** POSTs files as multipart parts named `files`; returns the status, JSON body and headers. */
+export async function upload(baseURL: string, files: UploadFile[], token: string | null = defaultToken ?? null): Promise<UploadAnswer> {
   const form = new FormData();
   for (const file of files) {
     const part = typeof file.data === "string" ? file.data : new Uint8Array(file.data);
     form.append("files", new Blob([part], { type: file.type ?? "application/octet-stream" }), file.name);
   }
   const response = await api(baseURL, "/api/documents", { method: "POST", body: form }, token);
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
+/**
+ * POSTs one file as a hand-written multipart body, so its file name reaches the server byte for
+ * byte (FormData would escape control characters and quotes).
+ */
+export async function uploadRawName(
+  baseURL: string,
+  rawFilename: string,
+  data: Uint8Array | string,
+  token: string | null = defaultToken ?? null,
+): Promise<UploadAnswer> {
+  const boundary = `----hostile${Math.random().toString(16).slice(2)}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${rawFilename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    "utf8",
+  );
+  const body = Buffer.concat([head, Buffer.from(data), Buffer.from(`\r\n--${boundary}--\r\n`, "utf8")]);
+  const response = await api(baseURL, "/api/documents", {
+    method: "POST",
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+    body,
+  }, token);
+  return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
 /** GETs one document. */
@@ -152,4 +178,13 @@ export async function createAccount(baseURL: string, email: string, adminToken =
   const cookie = await signIn(baseURL, email, password);
   const made = await fetch(`${baseURL}/api/tokens`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify({ name: "tests" }) });
   return { id: user.id, token: ((await made.json()) as { token: string }).token, cookie };
+}
+
+/** Whether the web process answers its health check. */
+export async function isHealthy(baseURL: string): Promise<boolean> {
+  try {
+    return (await fetch(`${baseURL}/api/health`)).ok;
+  } catch {
+    return false;
+  }
 }

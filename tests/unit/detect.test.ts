@@ -15,6 +15,20 @@ describe("detectType", () => {
     expect(await detectType(await head("bzip2-manual.pdf"), "notes.txt")).toEqual({ mimeType: "application/pdf" });
   });
 
+  it("reads UTF-16 with a byte order mark as text, and refuses it without one", async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("<html><body>Hi</body></html>", "utf16le")]);
+    expect(await detectType(le, "page.txt")).toEqual({ mimeType: "text/html" });
+    expect(await detectType(Buffer.from(le).swap16(), "page.txt")).toEqual({ mimeType: "text/html" });
+    const notes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("# Notes", "utf16le")]);
+    expect(await detectType(notes, "notes.md")).toEqual({ mimeType: "text/markdown" });
+    expect(await detectType(Buffer.from("no mark", "utf16le"), "notes.txt")).toBeNull();
+  });
+
+  it("refuses Word files and zip archives whatever they are called", async () => {
+    const zip = Buffer.from("504b0304140000000800", "hex");
+    expect(await detectType(Buffer.concat([zip, Buffer.alloc(200, 1)]), "letter.docx")).toBeNull();
+  });
+
   it("tells Markdown from plain text by the extension of a text file", async () => {
     expect(await detectType(await head("apt-README.md"), "apt-README.md")).toEqual({ mimeType: "text/markdown" });
     expect(await detectType(await head("apt-README.md"), "README.MARKDOWN")).toEqual({ mimeType: "text/markdown" });

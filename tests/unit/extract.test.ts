@@ -146,8 +146,41 @@ describe("extractText from text files", () => {
 
   it("decodes UTF-8, drops a BOM and normalises whitespace", async () => {
     const text = await file("notes.txt", "\uFEFFCafé  crème\r\n\r\n\r\n\r\nsecond\t\tparagraph  \n");
-    expect(await extractText(text, "text/plain")).toEqual({ text: "Café crème\n\nsecond paragraph", pages: null });
+    expect(await extractText(text, "text/plain")).toEqual({ text: "Café crème\n\nsecond paragraph", pages: null, truncated: false });
   });
+
+  it("reads UTF-16 text that starts with its byte order mark", async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("Grüße aus Köln", "utf16le")]);
+    const be = Buffer.from(le).swap16();
+    expect((await extractText(await file("le.txt", le), "text/plain")).text).toBe("Grüße aus Köln");
+    expect((await extractText(await file("be.txt", be), "text/plain")).text).toBe("Grüße aus Köln");
+    const broken = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from([0x00, 0xd8, 0x41, 0x00])]);
+    const error = await failure(extractText(await file("broken16.txt", broken), "text/plain"));
+    expect(error.message).toBe("This file does not contain readable text.");
+  });
+
+  it("keeps the first maxChars characters of a long text, cut at a word, and says so", async () => {
+    const long = await file("long.txt", "word ".repeat(100_000) + "é".repeat(10));
+    const { text, truncated } = await extractText(long, "text/plain", { maxChars: 1000 });
+    expect(truncated).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(1000);
+    expect(text.length).toBeGreaterThan(900);
+    expect(text.endsWith("word")).toBe(true);
+    // A multi-byte character split by the byte budget is left out, not refused.
+    const accents = await file("accents.txt", "é".repeat(5000));
+    const cut = await extractText(accents, "text/plain", { maxChars: 1001 });
+    expect(cut).toEqual({ text: "é".repeat(1001), pages: null, truncated: true });
+    expect((await extractText(long, "text/plain", { maxChars: 10_000_000 })).truncated).toBe(false);
+  });
+
+  it("stops reading a PDF once it has enough text", async () => {
+    const full = await extractText(fixturePath("bzip2-manual.pdf"), PDF);
+    const { text, truncated, pages } = await extractText(fixturePath("bzip2-manual.pdf"), PDF, { maxChars: 2000 });
+    expect(truncated).toBe(true);
+    expect(pages).toBe(full.pages);
+    expect(text.length).toBeLessThanOrEqual(2000);
+    expect(full.text.startsWith(text)).toBe(true);
+  }, 60_000);
 
   it("strips Markdown down to its words", async () => {
     const { text } = await extractText(fixturePath("apt-README.md"), "text/markdown");

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { createDocuments, listDocuments, toUploaded } from "@/lib/documents";
 import { logger } from "@/lib/logger";
 import { announceState } from "@/lib/document-state";
-import { receiveUpload } from "@/lib/upload";
+import { receiveRateLimitedUpload } from "@/lib/upload-rate-limit";
 import { env } from "@/lib/env";
 import { PRIORITY } from "@/lib/queues";
 import { firstIssue, withUser } from "@/lib/route";
@@ -22,7 +22,7 @@ export const GET = withUser(async (request, user) => {
 
 /** Stores the uploaded files, creates their documents and enqueues their processing; answers at once. */
 export const POST = withUser(async (request, user) => {
-  const files = await receiveUpload(request);
+  const files = await receiveRateLimitedUpload(user.id, request);
   const created = await createDocuments(user.id, files);
   // A person waiting for a few files goes before a large batch.
   const priority = files.length > env.BULK_UPLOAD_FILES ? PRIORITY.bulk : PRIORITY.interactive;

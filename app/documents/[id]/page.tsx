@@ -167,7 +167,10 @@ function History({ document }: { document: DocumentDetail }) {
                 <DateFact iso={run.startedAt} />
               </td>
               <td>{run.durationMs === null ? "—" : `${(run.durationMs / 1000).toFixed(2)} s`}</td>
-              <td>{run.outcome ? (OUTCOME_LABELS[run.outcome] ?? run.outcome) : "Running"}</td>
+              <td>
+                {run.outcome ? (OUTCOME_LABELS[run.outcome] ?? run.outcome) : "Running"}
+                {run.note ? ` (${run.note})` : ""}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,0 +1,37 @@
+/**
+ * The messages between a worker process and the child processes it runs untrusted work in:
+ * one request at a time, answered by progress reports and then one result or one error.
+ */
+
+export interface ChildRequest<T> {
+  id: number;
+  request: T;
+}
+
+export type ChildMessage<R> =
+  | { id: number; type: "progress"; fraction: number }
+  /** `heapUsed`: the child's heap after a full collection, so a parser that holds on to memory is retired. */
+  | { id: number; type: "done"; result: R; heapUsed: number }
+  /** `owner`: the error's message is written for the document's owner (a DocumentError). */
+  | { id: number; type: "error"; message: string; owner: boolean };
+
+export type Handler<T, R> = (request: T, onProgress: (fraction: number) => void) => Promise<R>;
+
+/** Inside a child entry file: answers the parent's requests with `handler`, one at a time. */
+export function serve<T, R>(handler: Handler<T, R>): void {
+  if (!process.send) throw new Error("this file runs as a child process started with an IPC channel");
+  const send = (message: ChildMessage<R>) => process.send!(message);
+  // The parent is gone: nothing left to do for it.
+  process.on("disconnect", () => process.exit(0));
+  process.on("message", (message: ChildRequest<T>) => {
+    const { id, request } = message;
+    handler(request, (fraction) => send({ id, type: "progress", fraction })).then(
+      (result) => {
+        // Started with --expose-gc by the pool; a full collection of a small heap takes milliseconds.
+        (globalThis as { gc?: () => void }).gc?.();
+        send({ id, type: "done", result, heapUsed: process.memoryUsage().heapUsed });
+      },
+      (error: Error) => send({ id, type: "error", message: error?.message ?? String(error), owner: error?.name === "DocumentError" }),
+    );
+  });
+}
