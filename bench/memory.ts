@@ -43,11 +43,13 @@ async function webUpload(stack: BenchStack, bytes: number): Promise<{ idle: numb
   return { idle, peak: memory.peakBytes, ms: answer.ms };
 }
 
-/** Peak RSS of the worker while it processes one file, from upload to done. */
+/**
+ * Peak RSS of the worker while it processes one file, from upload to done: the worker process and
+ * its parser child processes together (extraction runs in a child).
+ */
 async function workerDocument(stack: BenchStack, watcher: ProgressWatcher, workerPid: number, file: string): Promise<{ idle: number; peak: number; seconds: number }> {
-  const idle = await idleRss(workerPid);
-  resetPeak(workerPid);
-  const sampler = sampleMemory(workerPid);
+  const idle = await idleRss(workerPid, 10, 100, { tree: true });
+  const sampler = sampleMemory(workerPid, 20, { tree: true });
   const start = performance.now();
   const { size } = await stat(file);
   const answer = await streamedUpload(`${stack.baseURL}/api/documents`, path.basename(file), size, createReadStream(file, { highWaterMark: MB }));
@@ -132,7 +134,7 @@ runFigure(async () => {
           name: `worker peak RSS, ${label}`,
           value: toMb(run.peak),
           unit: "MB",
-          baseline: "the worker's idle RSS just before",
+          baseline: "the worker's idle RSS just before (worker and parser child processes together)",
           baselineValue: toMb(run.idle),
           runs: [toMb(run.peak)],
           details: {

@@ -50,13 +50,30 @@ export function childPid(fragment: string): number {
   throw new Error(`no child process of ${process.pid} runs ${fragment}`);
 }
 
-/** Polls a process's RSS every `everyMs` until stopped; reports the highest RSS seen and the kernel's peak. */
-export function sampleMemory(pid: number, everyMs = 20): { stop(): Memory & { samples: number } } {
+/** The RSS of a process and all its descendants (the worker and its parser child processes). */
+export function treeRss(pid: number): number {
+  let total = readMemory(pid).rssBytes;
+  for (const child of childPids(pid)) {
+    try {
+      total += treeRss(child);
+    } catch {
+      // The child ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/**
+ * Polls a process's RSS every `everyMs` until stopped; reports the highest RSS seen and the
+ * kernel's peak. With `tree`, each reading is the process and its descendants together (then the
+ * kernel's peak, which is per process, is not used).
+ */
+export function sampleMemory(pid: number, everyMs = 20, { tree = false } = {}): { stop(): Memory & { samples: number } } {
   let highest = 0;
   let samples = 0;
   const poll = () => {
     try {
-      highest = Math.max(highest, readMemory(pid).rssBytes);
+      highest = Math.max(highest, tree ? treeRss(pid) : readMemory(pid).rssBytes);
       samples += 1;
     } catch {
       // The process is gone; keep what was seen.
@@ -70,7 +87,7 @@ export function sampleMemory(pid: number, everyMs = 20): { stop(): Memory & { sa
       poll();
       let peakBytes = highest;
       try {
-        peakBytes = Math.max(highest, readMemory(pid).peakBytes);
+        if (!tree) peakBytes = Math.max(highest, readMemory(pid).peakBytes);
       } catch {
         // Gone: the polled highest is all there is.
       }
@@ -79,11 +96,11 @@ export function sampleMemory(pid: number, everyMs = 20): { stop(): Memory & { sa
   };
 }
 
-/** Median RSS over a quiet moment: several readings `everyMs` apart. */
-export async function idleRss(pid: number, readings = 10, everyMs = 100): Promise<number> {
+/** Median RSS (with `tree`: of the process and its descendants) over a quiet moment: several readings `everyMs` apart. */
+export async function idleRss(pid: number, readings = 10, everyMs = 100, { tree = false } = {}): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < readings; i++) {
-    values.push(readMemory(pid).rssBytes);
+    values.push(tree ? treeRss(pid) : readMemory(pid).rssBytes);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   values.sort((a, b) => a - b);
