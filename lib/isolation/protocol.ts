@@ -3,6 +3,8 @@
  * one request at a time, answered by progress reports and then one result or one error.
  */
 
+import { getHeapStatistics } from "node:v8";
+
 export interface ChildRequest<T> {
   id: number;
   request: T;
@@ -27,8 +29,10 @@ export function serve<T, R>(handler: Handler<T, R>): void {
     const { id, request } = message;
     handler(request, (fraction) => send({ id, type: "progress", fraction })).then(
       (result) => {
-        // Started with --expose-gc by the pool; a full collection of a small heap takes milliseconds.
-        (globalThis as { gc?: () => void }).gc?.();
+        // A full collection (hundreds of ms on a parser's heap, which the document would wait for)
+        // runs only when the heap looks over half its limit, to tell garbage from memory really
+        // held; otherwise V8 collects as it goes. Started with --expose-gc by the pool.
+        if (process.memoryUsage().heapUsed > getHeapStatistics().heap_size_limit / 2) (globalThis as { gc?: () => void }).gc?.();
         send({ id, type: "done", result, heapUsed: process.memoryUsage().heapUsed });
       },
       (error: Error) => send({ id, type: "error", message: error?.message ?? String(error), owner: error?.name === "DocumentError" }),
