@@ -12,18 +12,6 @@ interface RouteContext<P> {
 
 type Handler<P> = (request: Request, user: CurrentUser, params: P) => Promise<Response>;
 
-/** Wraps a handler that needs a signed-in user (an admin with `{ admin: true }`). */
-export function withUser<P = Record<string, never>>(handler: Handler<P>, { admin = false } = {}) {
-  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
-    try {
-      const user = admin ? await requireAdmin(request) : await requireUser(request);
-      return await handler(request, user, (await context?.params) ?? ({} as P));
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
-}
-
 /** Wraps a handler that anyone may call (sign-in, first run). */
 export function open<P = Record<string, never>>(handler: (request: Request, params: P) => Promise<Response>) {
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
@@ -33,6 +21,11 @@ export function open<P = Record<string, never>>(handler: (request: Request, para
       return errorResponse(error);
     }
   };
+}
+
+/** Wraps a handler that needs a signed-in user (an admin with `{ admin: true }`). */
+export function withUser<P = Record<string, never>>(handler: Handler<P>, { admin = false } = {}) {
+  return open<P>(async (request, params) => handler(request, admin ? await requireAdmin(request) : await requireUser(request), params));
 }
 
 const idParams = z.object({ id: z.uuid() });

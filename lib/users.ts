@@ -33,8 +33,8 @@ export interface UserInfo extends CurrentUser {
   createdAt: string;
 }
 
-/** A hash to verify against when the email is unknown, so both answers take the same time. */
-const unknownUserHash = hash(newSecret());
+/** A hash to verify against when the email is unknown, so both answers take the same time; made on first use. */
+let unknownUserHash: Promise<string> | undefined;
 
 export async function hasUsers(): Promise<boolean> {
   return (await prisma.user.count()) > 0;
@@ -75,7 +75,7 @@ export async function register(credentials: NewCredentials): Promise<CurrentUser
 /** The user with this email and password, or null. */
 export async function signIn(email: string, password: string): Promise<CurrentUser | null> {
   const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  const ok = await verify(user?.passwordHash ?? (await unknownUserHash), password).catch(() => false);
+  const ok = await verify(user?.passwordHash ?? (await (unknownUserHash ??= hash(newSecret()))), password).catch(() => false);
   return user && ok ? { id: user.id, email: user.email, isAdmin: user.isAdmin } : null;
 }
 
