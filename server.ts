@@ -1,17 +1,15 @@
 /**
  * The web process: one HTTP server that serves Next.js and Socket.IO on one port.
- * `createApplication` builds it (tests start it on a free port); running this file starts it.
+ * `createApplication` builds it; running this file (`npm run web`) starts it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
 import { authenticate } from "@/lib/auth";
-import { prisma } from "@/lib/db";
+import { closeAll } from "@/lib/connections";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { closeProgress } from "@/lib/progress";
-import { closeQueues } from "@/lib/queues";
 import { createQueueDashboard, DASHBOARD_PATH } from "@/lib/queue-dashboard";
 import { createSocketServer } from "@/lib/socket-server";
 
@@ -94,7 +92,7 @@ export async function createApplication(options: { port: number; host?: string; 
       await sockets.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await app.close?.();
-      await Promise.all([closeProgress(), closeQueues(), prisma.$disconnect()]);
+      await closeAll();
     },
   };
 }

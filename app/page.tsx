@@ -1,6 +1,7 @@
 import { Library } from "@/app/_components/library";
 import { listDocuments } from "@/lib/documents";
 import { pageUser } from "@/lib/page-user";
+import { formatList } from "@/lib/parsing/formats";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,7 @@ export default async function HomePage() {
   return (
     <>
       <h1>Summarize your documents</h1>
-      <p className="lead">Upload PDFs, text, Markdown or HTML. Each file is read, summarized and compared with the rest of your library in the background.</p>
+      <p className="lead">{`Upload ${formatList("or", "plural")}. Each file is read, summarized and compared with the rest of your library in the background.`}</p>
       <Library initialDocuments={documents} />
     </>
   );

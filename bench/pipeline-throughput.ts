@@ -8,7 +8,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ProgressWatcher } from "../tests/integration/client";
-import { CONCURRENCY } from "../worker/config";
+import { concurrency } from "../worker/config";
 import { log, QUICK, result, runFigure, scratchDir } from "./lib/figure";
 import { fixturePdfs, query, readParts } from "./lib/documents";
 import { uniqueCopy } from "./lib/pdf";
@@ -99,7 +99,7 @@ runFigure(async () => {
       runs.push(run.perSecond);
       log(`pipeline: ${run.ids.length} documents in ${run.seconds.toFixed(1)} s (${run.perSecond.toFixed(2)}/s)`);
     }
-    const baselineRuns = await extractOnly(dir, paths, stack.workers.length, CONCURRENCY.production.ingest);
+    const baselineRuns = await extractOnly(dir, paths, stack.workers.length, concurrency("production", "ingest"));
     log(`pipeline: pdf-parse alone ${baselineRuns.map((r) => r.toFixed(2)).join(", ")} documents/s`);
     const value = median(runs);
     const baselineValue = median(baselineRuns);
@@ -108,7 +108,7 @@ runFigure(async () => {
         name: "pipeline throughput",
         value,
         unit: "documents/s",
-        baseline: `pdf-parse text extraction alone, ${stack.workers.length} process(es) × ${CONCURRENCY.production.ingest} at a time, no queue, no database`,
+        baseline: `pdf-parse text extraction alone, ${stack.workers.length} process(es) × ${concurrency("production", "ingest")} at a time, no queue, no database`,
         baselineValue,
         runs,
         goal: "ratio ≥ 0.8",

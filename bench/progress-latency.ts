@@ -1,5 +1,5 @@
 /**
- * Figure 3, progress latency: from the worker's progress report (the app's `publishProgress`,
+ * Figure 3, progress latency: from the worker's progress report (the app's `emitProgress`,
  * which the worker calls: Socket.IO emitter → Redis → the web process's Redis adapter → room) to
  * a socket.io-client receiving it; p50 and p95 over 1,000 events, one at a time. Baseline: a raw
  * Redis PUBLISH relayed by a bare Socket.IO server (own process) to the same kind of client.
@@ -56,14 +56,15 @@ runFigure(async () => {
   const relay = await startHelper("relay", "bench/lib/relay-server.ts", { REDIS_URL: BENCH_REDIS_URL, BENCH_CHANNEL: channel });
   // The app's own progress module, pointed at this stack's Redis and prefix (it reads them on import).
   Object.assign(process.env, { REDIS_URL: stack.env.REDIS_URL, QUEUE_PREFIX: stack.env.QUEUE_PREFIX, DATABASE_URL: stack.env.DATABASE_URL });
-  const { publishProgress, closeProgress } = await import("@/lib/progress");
+  const { emitProgress } = await import("@/lib/socket-emitter");
+  const { closeAll } = await import("@/lib/connections");
   const me = (await (await api(stack.baseURL, "/api/auth/me")).json()) as { user: { id: string } };
   const publisher = new Redis(BENCH_REDIS_URL);
   const appSocket = await connect(stack.baseURL, stack.admin!.token);
   const relaySocket = await connect(`http://127.0.0.1:${relay.line}`);
   try {
     const progress = (id: string) => ({ id, status: "processing" as const, stage: "extract" as const, progress: 10, error: null });
-    const app = { socket: appSocket, send: (id: string) => publishProgress(me.user.id, progress(id)) };
+    const app = { socket: appSocket, send: (id: string) => emitProgress(me.user.id, progress(id)) };
     const base = { socket: relaySocket, send: (id: string) => void publisher.publish(channel, JSON.stringify(progress(id))) };
 
     await pingPong(app.socket, app.send, "warm-app", WARMUP);
@@ -100,7 +101,7 @@ runFigure(async () => {
     appSocket.close();
     relaySocket.close();
     await publisher.quit();
-    await closeProgress();
+    await closeAll();
     await stopHelper(relay.child);
     await stack.stop();
   }

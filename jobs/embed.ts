@@ -1,18 +1,15 @@
 /**
  * Stage 3: the document's embedding, the normalised mean of its chunks' embeddings, stored as
- * unit-length float32 bytes (`encodeVector`). Runs on the `ai` queue.
+ * unit-length float32 bytes (`encodeVector`).
  */
 import { UnrecoverableError } from "bullmq";
 import { aiProvider } from "@/lib/ai";
 import { splitIntoChunks } from "@/lib/ai/chunking";
 import { encodeVector, meanVector } from "@/lib/ai/vector";
-import { completeStage } from "@/lib/document-state";
 import { env } from "@/lib/env";
-import type { StageJob } from "./stage";
+import type { StageHandler } from "./handler";
 
-export const embedJob: StageJob = {
-  stage: "embed",
-  queue: "ai",
+export const embed: StageHandler = {
   async handle({ document, signal, reportProgress }) {
     const chunks = splitIntoChunks(document.text ?? "", { maxTokens: env.CHUNK_TOKENS, overlapTokens: env.CHUNK_OVERLAP_TOKENS });
     if (chunks.length === 0) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
@@ -22,6 +19,6 @@ export const embedJob: StageJob = {
       chunks.map((chunk) => chunk.text),
       { signal, onProgress: reportProgress },
     );
-    await completeStage(document, "embed", { vector: encodeVector(meanVector(vectors)), embeddingModel: provider.embeddingModel });
+    return { output: { vector: encodeVector(meanVector(vectors)), embeddingModel: provider.embeddingModel } };
   },
 };

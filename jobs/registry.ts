@@ -1,14 +1,12 @@
-/** Every stage job, by stage name (the BullMQ job name). */
-import type { Stage } from "@/lib/events";
-import { embedJob } from "./embed";
-import { extractJob } from "./extract";
-import { findSimilarJob } from "./find-similar";
-import type { StageJob } from "./stage";
-import { summarizeJob } from "./summarize";
+/** Every job kind's handler, by its name in the job table (lib/pipeline/table.ts). */
+import type { Stage, TaskName } from "@/lib/pipeline/table";
+import { embed } from "./embed";
+import { extract } from "./extract";
+import type { StageHandler, TaskHandler } from "./handler";
+import { reconcile } from "./reconcile";
+import { similar } from "./similar";
+import { summarize } from "./summarize";
 
-export const STAGE_JOBS: Record<Stage, StageJob> = {
-  extract: extractJob,
-  summarize: summarizeJob,
-  embed: embedJob,
-  similar: findSimilarJob,
-};
+export const STAGE_HANDLERS: Record<Stage, StageHandler> = { extract, summarize, embed, similar };
+
+export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile };

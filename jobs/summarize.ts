@@ -1,21 +1,14 @@
-/** Stage 2: a summary of the extracted text from the configured provider. Runs on the `ai` queue. */
+/** Stage 2: a summary of the extracted text from the configured provider. */
 import { UnrecoverableError } from "bullmq";
 import { aiProvider } from "@/lib/ai";
-import { completeStage } from "@/lib/document-state";
-import type { StageJob } from "./stage";
+import type { StageHandler } from "./handler";
 
-export const summarizeJob: StageJob = {
-  stage: "summarize",
-  queue: "ai",
+export const summarize: StageHandler = {
   async handle({ document, signal, reportProgress }) {
     if (!document.text) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
     const provider = aiProvider();
     // Long text is split and reduced by the provider; progress follows its chunks.
     const summary = await provider.summarize(document.text, { signal, onProgress: reportProgress });
-    await completeStage(document, "summarize", {
-      summary,
-      provider: provider.name,
-      summaryModel: provider.summaryModel,
-    });
+    return { output: { summary, provider: provider.name, summaryModel: provider.summaryModel } };
   },
 };

@@ -37,7 +37,8 @@ export function newSecret(prefix = ""): string {
   return `${prefix}${randomBytes(32).toString("base64url")}`;
 }
 
-const toCurrentUser = (user: CurrentUser): CurrentUser => ({ id: user.id, email: user.email, isAdmin: user.isAdmin });
+/** The fields of a user that requests carry (never the password hash). */
+export const toCurrentUser = (user: CurrentUser): CurrentUser => ({ id: user.id, email: user.email, isAdmin: user.isAdmin });
 
 /** Names of the credential a request or connection used, so it can be ended everywhere at once. */
 export const sessionCredential = (id: string) => `session:${id}`;

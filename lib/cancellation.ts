@@ -5,13 +5,13 @@
  */
 import type { Redis } from "ioredis";
 import { env } from "./env";
-import { producerConnection } from "./queues";
+import { sharedRedis } from "./redis";
 
 export const CANCEL_CHANNEL = `${env.QUEUE_PREFIX}:cancel-document`;
 
 /** Asks every worker to abort the running jobs of a document. */
 export async function requestCancel(documentId: string): Promise<void> {
-  await producerConnection().publish(CANCEL_CHANNEL, documentId);
+  await sharedRedis().publish(CANCEL_CHANNEL, documentId);
 }
 
 /** Calls `onCancel` with each document id whose jobs must stop; returns a function that unsubscribes. */

@@ -2,7 +2,8 @@
  * JSON shapes of the documents API, shared by route handlers, server components and the browser.
  * Browser-safe: no server-only imports.
  */
-import type { DocumentStatus, Stage } from "./events";
+import type { DocumentStatus } from "./pipeline/statuses";
+import type { Stage } from "./pipeline/table";
 
 /** A row of the owner's document list (GET /api/documents). */
 export interface DocumentListItem {
@@ -13,6 +14,8 @@ export interface DocumentListItem {
   stage: Stage;
   progress: number;
   error: string | null;
+  /** With a failure: whether trying again may succeed (false: the file itself is the problem); null otherwise. */
+  retryable?: boolean | null;
   createdAt: string;
 }
 

@@ -2,23 +2,19 @@
 import type { DocumentDetail, DocumentListItem, UploadedDocument } from "./document-types";
 import type { Document } from "./generated/prisma/client";
 import { prisma } from "./db";
-import { NotFoundError } from "./http";
+import { NotFoundError } from "./errors";
+import { isId } from "./pipeline/ids";
+import { isUniqueViolation } from "./prisma-errors";
 import { remove } from "./storage";
 import type { ReceivedFile } from "./upload";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a route parameter can be a document id at all (anything else is simply not found). */
-export function isDocumentId(id: string): boolean {
-  return UUID.test(id);
-}
 
 /** The title shown for a file: its name without the extension. */
 export function titleFromFilename(filename: string): string {
   return filename.replace(/\.[A-Za-z0-9]{1,8}$/, "") || filename;
 }
 
-function toListItem(doc: Document): DocumentListItem {
+/** A document as a row of the list (the list, the document page's live part). */
+export function toListItem(doc: Omit<Document, "text" | "vector">): DocumentListItem {
   return {
     id: doc.id,
     title: doc.title,
@@ -27,12 +23,9 @@ function toListItem(doc: Document): DocumentListItem {
     stage: doc.stage,
     progress: doc.progress,
     error: doc.error,
+    retryable: doc.errorRetryable,
     createdAt: doc.createdAt.toISOString(),
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === "P2002";
 }
 
 /**
@@ -79,12 +72,12 @@ export async function listDocuments(ownerId: string, query?: string): Promise<Do
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     omit: { text: true, vector: true },
   });
-  return docs.map((doc) => toListItem(doc as Document));
+  return docs.map(toListItem);
 }
 
 /** One of the owner's documents with its summary and similar documents; NotFoundError otherwise. */
 export async function getDocumentDetail(ownerId: string, id: string): Promise<DocumentDetail> {
-  if (!isDocumentId(id)) throw new NotFoundError();
+  if (!isId(id)) throw new NotFoundError();
   const doc = await prisma.document.findFirst({
     where: { id, ownerId },
     omit: { text: true, vector: true },
@@ -98,7 +91,7 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
   });
   if (!doc) throw new NotFoundError();
   return {
-    ...toListItem(doc as unknown as Document),
+    ...toListItem(doc),
     mimeType: doc.mimeType,
     size: doc.size,
     pages: doc.pages,
@@ -114,8 +107,8 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
       startedAt: run.startedAt.toISOString(),
       durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
       outcome: run.outcome,
-      // A finished run's `error` column holds its note for the owner (such as text cut at the limit).
-      note: run.outcome === "done" ? run.error : null,
+      // A finished run's message is its note for the owner (such as text cut at the limit).
+      note: run.outcome === "done" ? run.message : null,
     })),
     startedAt: doc.startedAt?.toISOString() ?? null,
     finishedAt: doc.finishedAt?.toISOString() ?? null,

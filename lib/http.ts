@@ -1,6 +1,17 @@
-/** HTTP errors with a status and a message fit for the client, mapped to JSON in one place. */
+/** HTTP answers for errors: domain errors and route-level refusals mapped to statuses and JSON in one place. */
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  TooLargeError,
+  TooManyRequestsError,
+  UnsupportedTypeError,
+} from "./errors";
 import { logger } from "./logger";
 
+/** A refusal decided by the route layer itself (who is asking, from where), with its status. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -12,17 +23,29 @@ export class HttpError extends Error {
   }
 }
 
-export class NotFoundError extends HttpError {
-  constructor(message = "Document not found") {
-    super(404, message);
-  }
+const STATUSES: [new (...args: never[]) => DomainError, number][] = [
+  [InvalidInputError, 400],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [TooLargeError, 413],
+  [UnsupportedTypeError, 415],
+  [TooManyRequestsError, 429],
+];
+
+/** The status and headers an error answers with, or null for an unexpected error (a 500). */
+export function statusOf(error: unknown): { status: number; headers: Record<string, string> } | null {
+  if (error instanceof HttpError) return { status: error.status, headers: error.headers };
+  if (!(error instanceof DomainError)) return null;
+  const status = STATUSES.find(([type]) => error instanceof type)?.[1] ?? 400;
+  const headers: Record<string, string> = error instanceof TooManyRequestsError ? { "Retry-After": String(error.retryAfterSeconds) } : {};
+  return { status, headers };
 }
 
 /** A JSON error response; internal error text never reaches the client. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof HttpError) {
-    return Response.json({ error: error.message }, { status: error.status, headers: error.headers });
-  }
+  const known = statusOf(error);
+  if (known) return Response.json({ error: (error as Error).message }, known);
   logger.error("request failed", { error: (error as Error)?.stack ?? String(error) });
   return Response.json({ error: "Something went wrong on our side. Please try again." }, { status: 500 });
 }

@@ -1,4 +1,5 @@
 /** Who is looking at a page (server components only): the signed-in user, or a redirect to sign in. */
+import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";

@@ -4,7 +4,8 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import express from "express";
-import { QUEUES, queue, type QueueName } from "./queues";
+import { QUEUE_NAMES } from "./pipeline/table";
+import { queue } from "./queues";
 
 export const DASHBOARD_PATH = "/admin/queues";
 
@@ -13,7 +14,7 @@ export function createQueueDashboard(): (req: IncomingMessage, res: ServerRespon
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
-    queues: (Object.keys(QUEUES) as QueueName[]).map((name) => new BullMQAdapter(queue(name))),
+    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queue(name))),
     serverAdapter,
     options: { uiConfig: { boardTitle: "Docsum queues" } },
   });

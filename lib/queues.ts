@@ -1,18 +1,12 @@
 /**
- * Queue names, job options and the producer-side BullMQ objects. Queues are split by the kind
- * of work, so a flood of slow AI calls never holds up text extraction.
+ * The producer-side BullMQ objects and the options every stage job gets. Queue names come from
+ * the job table (lib/pipeline/table.ts).
  */
 import { FlowProducer, Queue, type JobsOptions } from "bullmq";
+import { closeOnExit } from "./connections";
 import { env } from "./env";
-import { createProducerConnection } from "./redis";
-
-export const QUEUES = {
-  ingest: "ingest", // extract: CPU, local
-  ai: "ai", // summarize, embed: slow external calls
-  index: "index", // find-similar: database
-  maintenance: "maintenance", // the reconciler
-} as const;
-export type QueueName = keyof typeof QUEUES;
+import type { QueueName } from "./pipeline/table";
+import { sharedRedis } from "./redis";
 
 /** BullMQ priorities: lower runs first. A person waiting at the page goes before a bulk import. */
 export const PRIORITY = { interactive: 1, bulk: 10 } as const;
@@ -33,17 +27,21 @@ export const defaultJobOptions: JobsOptions = {
   removeOnFail: { age: env.KEEP_JOBS_HOURS * 7 * 3600, count: env.KEEP_FAILED_JOBS },
 };
 
-const cache = globalThis as unknown as { flowProducer?: FlowProducer; queues?: Map<QueueName, Queue>; producerConnection?: ReturnType<typeof createProducerConnection> };
+const cache = globalThis as unknown as { flowProducer?: FlowProducer; queues?: Map<QueueName, Queue> };
 
-/** The process's shared fail-fast Redis connection for producers. */
-export function producerConnection() {
-  cache.producerConnection ??= createProducerConnection();
-  return cache.producerConnection;
+function closeQueues(): Promise<unknown> {
+  const open = [...(cache.queues?.values() ?? []), ...(cache.flowProducer ? [cache.flowProducer] : [])];
+  cache.queues = undefined;
+  cache.flowProducer = undefined;
+  return Promise.all(open.map((q) => q.close()));
 }
 
-/** The process's FlowProducer, on a fail-fast connection. */
+/** The process's FlowProducer, on the shared fail-fast connection. */
 export function flowProducer(): FlowProducer {
-  cache.flowProducer ??= new FlowProducer({ connection: producerConnection(), prefix: env.QUEUE_PREFIX });
+  if (!cache.flowProducer) {
+    cache.flowProducer = new FlowProducer({ connection: sharedRedis(), prefix: env.QUEUE_PREFIX });
+    closeOnExit("queues", closeQueues);
+  }
   return cache.flowProducer;
 }
 
@@ -52,18 +50,9 @@ export function queue(name: QueueName): Queue {
   cache.queues ??= new Map();
   let q = cache.queues.get(name);
   if (!q) {
-    q = new Queue(QUEUES[name], { connection: producerConnection(), prefix: env.QUEUE_PREFIX });
+    q = new Queue(name, { connection: sharedRedis(), prefix: env.QUEUE_PREFIX });
     cache.queues.set(name, q);
+    closeOnExit("queues", closeQueues);
   }
   return q;
-}
-
-/** Closes the producer-side objects (for graceful shutdown and tests). */
-export async function closeQueues(): Promise<void> {
-  await Promise.all([...(cache.queues?.values() ?? [])].map((q) => q.close()));
-  await cache.flowProducer?.close();
-  await cache.producerConnection?.quit().catch(() => undefined);
-  cache.queues = undefined;
-  cache.flowProducer = undefined;
-  cache.producerConnection = undefined;
 }

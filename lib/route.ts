@@ -2,9 +2,12 @@
  * Route handlers in one shape: who is asking (401/403 first), route parameters and bodies parsed
  * with zod (400 with a message), and every error mapped to JSON by `errorResponse`.
  */
+import "server-only";
 import { z } from "zod";
 import { requireAdmin, requireUser, type CurrentUser } from "./auth";
-import { errorResponse, HttpError } from "./http";
+import { InvalidInputError } from "./errors";
+import { errorResponse } from "./http";
+import { idSchema } from "./pipeline/ids";
 
 interface RouteContext<P> {
   params: Promise<P>;
@@ -28,12 +31,12 @@ export function withUser<P = Record<string, never>>(handler: Handler<P>, { admin
   return open<P>(async (request, params) => handler(request, admin ? await requireAdmin(request) : await requireUser(request), params));
 }
 
-const idParams = z.object({ id: z.uuid() });
+const idParams = z.object({ id: idSchema });
 
 /** The `[id]` route parameter, which must be a UUID (400 otherwise). */
 export function routeId(params: { id: string }, what = "document"): string {
   const parsed = idParams.safeParse(params);
-  if (!parsed.success) throw new HttpError(400, `That is not a ${what} id: ids look like 0b7e8d52-3f0c-4c1e-9d55-2b1c4f6a7e90.`);
+  if (!parsed.success) throw new InvalidInputError(`That is not a ${what} id: ids look like 0b7e8d52-3f0c-4c1e-9d55-2b1c4f6a7e90.`);
   return parsed.data.id;
 }
 
@@ -57,12 +60,12 @@ export async function readBody<T extends z.ZodType>(request: Request, schema: T,
       try {
         data = JSON.parse(text);
       } catch {
-        throw new HttpError(400, "The body must be JSON.");
+        throw new InvalidInputError("The body must be JSON.");
       }
     }
   }
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new HttpError(400, firstIssue(parsed.error));
+  if (!parsed.success) throw new InvalidInputError(firstIssue(parsed.error));
   return parsed.data;
 }
 

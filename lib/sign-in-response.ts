@@ -1,6 +1,7 @@
 /** The answers of the sign-in forms and their JSON twins: a session cookie, then a redirect or JSON. */
+import "server-only";
 import { createSession, sessionCookie, type CurrentUser } from "./auth";
-import { HttpError } from "./http";
+import { statusOf } from "./http";
 import { isFormPost } from "./route";
 
 /** Starts a session for `user` and answers: a form goes to the library, JSON gets the user. */
@@ -16,7 +17,7 @@ export async function signedIn(request: Request, user: CurrentUser, status = 200
 
 /** For a form, a refusal goes back to the form's page with its message; JSON callers get the error. */
 export function refusedForm(request: Request, page: string, error: unknown): Response | null {
-  if (!isFormPost(request) || !(error instanceof HttpError)) return null;
-  const location = `${page}?error=${encodeURIComponent(error.message)}`;
+  if (!isFormPost(request) || !statusOf(error)) return null;
+  const location = `${page}?error=${encodeURIComponent((error as Error).message)}`;
   return new Response(null, { status: 303, headers: { Location: location } });
 }

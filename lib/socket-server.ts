@@ -6,13 +6,13 @@
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
-import { z } from "zod";
 import { authenticateWith, type CurrentUser } from "./auth";
 import { prisma } from "./db";
 import { credentialRoom, ownerRoom, type ClientToServerEvents, type FollowAnswer, type ServerToClientEvents } from "./events";
 import { logger } from "./logger";
-import { SOCKET_CHANNEL_KEY } from "./progress";
-import { createWorkerConnection } from "./redis";
+import { idSchema } from "./pipeline/ids";
+import { createBlockingConnection } from "./redis";
+import { SOCKET_CHANNEL_KEY } from "./socket-emitter";
 
 interface SocketData {
   user: CurrentUser;
@@ -21,22 +21,23 @@ interface SocketData {
 
 export type SocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const documentId = z.uuid();
 
 /** The state of one of the owner's documents, or "not found" for anything else. */
 async function follow(ownerId: string, id: unknown): Promise<FollowAnswer> {
-  const parsed = documentId.safeParse(id);
+  const parsed = idSchema.safeParse(id);
   if (!parsed.success) return { ok: false, error: "That is not a document id." };
   const document = await prisma.document.findFirst({
     where: { id: parsed.data, ownerId },
-    select: { id: true, status: true, stage: true, progress: true, error: true },
+    select: { id: true, status: true, stage: true, progress: true, error: true, errorRetryable: true },
   });
-  return document ? { ok: true, document } : { ok: false, error: "Document not found" };
+  if (!document) return { ok: false, error: "Document not found" };
+  const { errorRetryable, ...state } = document;
+  return { ok: true, document: { ...state, retryable: errorRetryable } };
 }
 
 /** Attaches Socket.IO to an HTTP server; returns the server and a close function. */
 export function createSocketServer(httpServer: HttpServer): { io: SocketServer; close(): Promise<void> } {
-  const pub = createWorkerConnection();
+  const pub = createBlockingConnection();
   const sub = pub.duplicate();
   const io: SocketServer = new Server(httpServer, { adapter: createAdapter(pub, sub, { key: SOCKET_CHANNEL_KEY }), serveClient: false });
   io.use((socket, next) => {

@@ -1,5 +1,5 @@
 /** Each attempt at each stage, with its timing and outcome: what the UI and the benchmarks read. */
-import type { Stage } from "./events";
+import type { Stage } from "./pipeline/table";
 import { prisma } from "./db";
 
 export type StageOutcome = "done" | "retry" | "failed" | "cancelled" | "discarded";
@@ -10,8 +10,8 @@ export async function recordStageStart(documentId: string, stage: Stage, attempt
   return run.id;
 }
 
-/** Records how an attempt ended; a run whose document is gone is left alone. */
-export async function recordStageEnd(runId: string | undefined, outcome: StageOutcome, error?: string): Promise<void> {
+/** Records how an attempt ended, with a failure's detail or a success's note; a run whose document is gone is left alone. */
+export async function recordStageEnd(runId: string | undefined, outcome: StageOutcome, message?: string): Promise<void> {
   if (!runId) return;
-  await prisma.stageRun.updateMany({ where: { id: runId }, data: { finishedAt: new Date(), outcome, error: error?.slice(0, 2000) } });
+  await prisma.stageRun.updateMany({ where: { id: runId }, data: { finishedAt: new Date(), outcome, message: message?.slice(0, 2000) } });
 }

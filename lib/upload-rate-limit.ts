@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { env } from "./env";
-import { HttpError } from "./http";
-import { producerConnection } from "./queues";
+import { TooManyRequestsError } from "./errors";
+import { sharedRedis } from "./redis";
 import { remove } from "./storage";
 import { receiveUpload, type ReceivedFile } from "./upload";
 
@@ -53,19 +53,15 @@ function key(ownerId: string): string {
   return `${env.QUEUE_PREFIX}:upload-rate:${ownerId}`;
 }
 
-function refusal(waitMs: number): HttpError {
+function refusal(waitMs: number): TooManyRequestsError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   const limit = env.UPLOAD_FILES_PER_MINUTE;
-  return new HttpError(
-    429,
-    `Too many uploads: at most ${limit} files a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
-    { "Retry-After": String(seconds) },
-  );
+  return new TooManyRequestsError(`Too many uploads: at most ${limit} files a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, seconds);
 }
 
 async function take(ownerId: string, files: number): Promise<number> {
   const args = [WINDOW_MS, env.UPLOAD_FILES_PER_MINUTE, files, randomUUID()];
-  return Number(await producerConnection().eval(TAKE, 1, key(ownerId), ...args));
+  return Number(await sharedRedis().eval(TAKE, 1, key(ownerId), ...args));
 }
 
 /** Refuses (429) before the body is read when the owner's window is already full. */
@@ -74,7 +70,7 @@ export async function checkUploadRate(ownerId: string): Promise<void> {
   if (waitMs > 0) throw refusal(waitMs);
 }
 
-/** Counts `files` against the owner's window; throws a 429 HttpError (with Retry-After) when they do not fit. */
+/** Counts `files` against the owner's window; throws TooManyRequestsError (with Retry-After) when they do not fit. */
 export async function takeUploadRate(ownerId: string, files: number): Promise<void> {
   const waitMs = await take(ownerId, files);
   if (waitMs > 0) throw refusal(waitMs);

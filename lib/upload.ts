@@ -7,7 +7,8 @@ import Busboy from "busboy";
 import { createHash, randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { env } from "./env";
-import { HttpError } from "./http";
+import { DomainError, InvalidInputError, TooLargeError, UnsupportedTypeError } from "./errors";
+import { formatList } from "./parsing/formats";
 import { DETECT_HEAD_BYTES, detectType, type SupportedMimeType } from "./parsing/detect";
 import { putStream, remove } from "./storage";
 
@@ -82,25 +83,25 @@ export async function storeFile(source: Readable, filename: string): Promise<Rec
   return { storageKey: part.storageKey, filename: part.filename, mimeType: type.mimeType, size: part.size, sha256: part.sha256 };
 }
 
-/** Streams the request's `files` parts to storage; throws HttpError 400/413/415 and keeps nothing on refusal. */
+/** Streams the request's `files` parts to storage; throws InvalidInputError, TooLargeError or UnsupportedTypeError and keeps nothing on refusal. */
 export async function receiveUpload(request: Request): Promise<ReceivedFile[]> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data") || !request.body) {
-    throw new HttpError(400, "Send the files as multipart/form-data, in parts named \"files\".");
+    throw new InvalidInputError("Send the files as multipart/form-data, in parts named \"files\".");
   }
   const parts = await streamParts(request, contentType);
   try {
-    if (parts.length === 0) throw new HttpError(400, "No files were sent: add one or more parts named \"files\".");
+    if (parts.length === 0) throw new InvalidInputError("No files were sent: add one or more parts named \"files\".");
     const tooLarge = parts.find((part) => part.truncated);
     if (tooLarge) {
       const limitMb = Math.round(env.MAX_UPLOAD_BYTES / (1024 * 1024));
-      throw new HttpError(413, `"${tooLarge.filename}" is larger than the ${limitMb} MB limit.`);
+      throw new TooLargeError(`"${tooLarge.filename}" is larger than the ${limitMb} MB limit.`);
     }
     const received: ReceivedFile[] = [];
     for (const part of parts) {
       const type = await detectType(part.head, part.filename);
       if (!type) {
-        throw new HttpError(415, `"${part.filename}" is not a supported type. Upload PDF, plain text, Markdown or HTML files.`);
+        throw new UnsupportedTypeError(`"${part.filename}" is not a supported type. Upload ${formatList("or")} files.`);
       }
       received.push({ storageKey: part.storageKey, filename: part.filename, mimeType: type.mimeType, size: part.size, sha256: part.sha256 });
     }
@@ -122,7 +123,7 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
         limits: { fileSize: env.MAX_UPLOAD_BYTES, files: env.MAX_FILES_PER_UPLOAD, fields: 20, parts: env.MAX_FILES_PER_UPLOAD + 20 },
       });
     } catch {
-      reject(new HttpError(400, "The multipart body could not be read (missing boundary)."));
+      reject(new InvalidInputError("The multipart body could not be read (missing boundary)."));
       return;
     }
     const parts: StoredPart[] = [];
@@ -148,7 +149,7 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
     busboy.on("close", () => {
       Promise.all(writes)
         .then(() => {
-          if (tooMany) throw new HttpError(413, `Send at most ${env.MAX_FILES_PER_UPLOAD} files per upload.`);
+          if (tooMany) throw new TooLargeError(`Send at most ${env.MAX_FILES_PER_UPLOAD} files per upload.`);
           resolve(parts);
         })
         .catch(fail);
@@ -157,7 +158,7 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
     const fail = (error: unknown) => {
       void Promise.allSettled(writes).then(() =>
         Promise.all(parts.map((part) => remove(part.storageKey))).finally(() =>
-          reject(error instanceof HttpError ? error : new HttpError(400, "The upload was interrupted or malformed.")),
+          reject(error instanceof DomainError ? error : new InvalidInputError("The upload was interrupted or malformed.")),
         ),
       );
     };

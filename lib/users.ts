@@ -4,14 +4,17 @@
  */
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
-import { API_TOKEN_PREFIX, hashSecret, newSecret, tokenCredential, type CurrentUser } from "./auth";
+import { API_TOKEN_PREFIX, hashSecret, newSecret, tokenCredential, toCurrentUser, type CurrentUser } from "./auth";
 import { prisma } from "./db";
 import { env } from "./env";
-import { HttpError, NotFoundError } from "./http";
-import { disconnectCredential } from "./progress";
+import { ConflictError, ForbiddenError, NotFoundError } from "./errors";
+import { isUniqueViolation } from "./prisma-errors";
+import { disconnectCredential } from "./socket-emitter";
 
 /** The owner of documents uploaded before accounts existed; the first admin takes them over. */
 const PRE_ACCOUNTS_OWNER_ID = "local";
+
+const EMAIL_TAKEN = "An account with this email already exists.";
 
 export const credentialsSchema = z.object({
   email: z.email("Enter a valid email address.").max(254).transform((email) => email.toLowerCase()),
@@ -40,14 +43,14 @@ export async function hasUsers(): Promise<boolean> {
   return (await prisma.user.count()) > 0;
 }
 
-/** Creates a user; 409 when the email is taken. */
+/** Creates a user; ConflictError when the email is taken. */
 export async function createUser({ email, password }: NewCredentials, { admin = false } = {}): Promise<CurrentUser> {
   const passwordHash = await hash(password);
   try {
     const user = await prisma.user.create({ data: { email, passwordHash, isAdmin: admin } });
-    return { id: user.id, email: user.email, isAdmin: user.isAdmin };
+    return toCurrentUser(user);
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") throw new HttpError(409, "An account with this email already exists.");
+    if (isUniqueViolation(error)) throw new ConflictError(EMAIL_TAKEN);
     throw error;
   }
 }
@@ -62,13 +65,13 @@ export async function register(credentials: NewCredentials): Promise<CurrentUser
     // Two first visits at once: one becomes the admin, the other waits and is then an ordinary sign-up.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('docsum:first-admin'))`;
     const first = (await tx.user.count()) === 0;
-    if (!first && !env.OPEN_SIGNUP) throw new HttpError(403, "Sign-up is closed: ask an administrator for an account.");
+    if (!first && !env.OPEN_SIGNUP) throw new ForbiddenError("Sign-up is closed: ask an administrator for an account.");
     if (await tx.user.findUnique({ where: { email: credentials.email } })) {
-      throw new HttpError(409, "An account with this email already exists.");
+      throw new ConflictError(EMAIL_TAKEN);
     }
     const user = await tx.user.create({ data: { email: credentials.email, passwordHash, isAdmin: first } });
     if (first) await tx.document.updateMany({ where: { ownerId: PRE_ACCOUNTS_OWNER_ID }, data: { ownerId: user.id } });
-    return { id: user.id, email: user.email, isAdmin: user.isAdmin };
+    return toCurrentUser(user);
   });
 }
 
@@ -76,12 +79,12 @@ export async function register(credentials: NewCredentials): Promise<CurrentUser
 export async function signIn(email: string, password: string): Promise<CurrentUser | null> {
   const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   const ok = await verify(user?.passwordHash ?? (await (unknownUserHash ??= hash(newSecret()))), password).catch(() => false);
-  return user && ok ? { id: user.id, email: user.email, isAdmin: user.isAdmin } : null;
+  return user && ok ? toCurrentUser(user) : null;
 }
 
 export async function listUsers(): Promise<UserInfo[]> {
   const users = await prisma.user.findMany({ orderBy: { createdAt: "asc" } });
-  return users.map((u) => ({ id: u.id, email: u.email, isAdmin: u.isAdmin, createdAt: u.createdAt.toISOString() }));
+  return users.map((u) => ({ ...toCurrentUser(u), createdAt: u.createdAt.toISOString() }));
 }
 
 function toTokenInfo(token: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null }): ApiTokenInfo {

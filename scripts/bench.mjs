@@ -5,9 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureAptPackages, ensurePostgres, ensureRedis, createDatabase, dropDatabase } from './lib/services.mjs';
-import { ROOT, run, ensureDependencies, ensureGenerated, ensureBuilt, migrate } from './lib/project.mjs';
+import { ROOT, run, bootstrap, waitForOtherBuilds } from './lib/project.mjs';
 
 const FIGURES = ['upload-ack', 'pipeline-throughput', 'progress-latency', 'similar-scale', 'memory', 'bullmq-overhead'];
 const args = process.argv.slice(2);
@@ -21,26 +19,6 @@ const log = (msg) => console.log(`[bench] ${msg}`);
 // A figure still running after this long is stopped (it then stops its own web and worker).
 const FIGURE_TIMEOUT_MS = (quick ? 4 : 12) * 60_000;
 const services = [];
-
-// True while some process runs `next build` (another checkout's build must finish first).
-function nextBuildRunning() {
-  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).some((pid) => {
-    try {
-      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return argv.some((a) => /(^|\/)next$/.test(a)) && argv.includes('build');
-    } catch {
-      return false;
-    }
-  });
-}
-
-async function waitForOtherBuilds() {
-  for (let waited = 0; nextBuildRunning(); waited += 2) {
-    if (waited === 0) log('a `next build` is running; waiting for it to finish');
-    if (waited > 900) throw new Error('a `next build` has been running for 15 minutes; try again later');
-    await sleep(2000);
-  }
-}
 
 function machine() {
   const cpus = os.cpus();
@@ -67,20 +45,13 @@ async function main() {
   if (unknown.length > 0) throw new Error(`Unknown figure(s) ${unknown.join(', ')}; choose from ${FIGURES.join(', ')}`);
   const started = Date.now();
   const machineInfo = machine();
-  ensureAptPackages(['postgresql', 'redis-server']);
-  await ensureDependencies();
-  const pg = await ensurePostgres();
-  services.push(pg);
-  const redis = await ensureRedis();
-  services.push(redis);
-  const databaseUrl = pg.url('docsum_bench');
-  const redisUrl = Object.assign(new URL(redis.url), { pathname: '/5' }).toString();
-  await ensureGenerated();
-  await waitForOtherBuilds();
-  await ensureBuilt({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl });
-  await dropDatabase(databaseUrl);
-  await createDatabase(databaseUrl);
-  await migrate(databaseUrl);
+  const { databaseUrl, redisUrl } = await bootstrap({
+    services,
+    databaseName: 'docsum_bench',
+    freshDatabase: true,
+    redisDb: 5,
+    beforeBuild: () => waitForOtherBuilds(log),
+  });
 
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });

@@ -7,14 +7,12 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { closeAll } from "@/lib/connections";
 import { prisma } from "@/lib/db";
-import { createDocuments } from "@/lib/documents";
 import { env } from "@/lib/env";
-import { announceState } from "@/lib/document-state";
-import { closeProgress } from "@/lib/progress";
-import { closeQueues, PRIORITY } from "@/lib/queues";
+import { submitDocuments } from "@/lib/pipeline";
+import { PRIORITY } from "@/lib/queues";
 import { storeFile } from "@/lib/upload";
-import { enqueueDocument } from "@/jobs/flow";
 
 const BAR_WIDTH = 30;
 
@@ -51,13 +49,11 @@ async function importFolder(folder: string, ownerId: string): Promise<number> {
       skipped += 1;
       continue;
     }
-    const [{ document, duplicate }] = await createDocuments(ownerId, [received]);
+    const [{ document, duplicate }] = await submitDocuments(ownerId, [received], { priority: PRIORITY.bulk });
     if (duplicate) {
       duplicates += 1;
       continue;
     }
-    await enqueueDocument(document.id, { priority: PRIORITY.bulk });
-    announceState(document);
     ids.push(document.id);
   }
   console.log(`queued ${ids.length} documents (${duplicates} already in the library, ${skipped} skipped)`);
@@ -95,7 +91,7 @@ async function main() {
     process.exit(2);
   }
   const failed = await importFolder(path.resolve(folder), await findOwner(values.user));
-  await Promise.all([closeQueues(), closeProgress(), prisma.$disconnect()]);
+  await closeAll();
   process.exit(failed > 0 ? 1 : 0);
 }
 

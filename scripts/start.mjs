@@ -1,8 +1,7 @@
 // `npm start`: installs what is missing, starts PostgreSQL, Redis, the web server and the worker; Ctrl-C stops them all.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureAptPackages, ensurePostgres, ensureRedis, createDatabase } from './lib/services.mjs';
-import { ROOT, ensureDependencies, ensureGenerated, ensureBuilt, migrate } from './lib/project.mjs';
+import { ROOT, bootstrap } from './lib/project.mjs';
 
 const PORT = process.env.PORT || '3000';
 const services = []; // stopped in reverse order, each only if this script started it
@@ -52,18 +51,8 @@ function launch(name, script, env) {
 }
 
 async function main() {
-  ensureAptPackages(['postgresql', 'redis-server']);
-  await ensureDependencies();
-  const pg = await ensurePostgres();
-  services.push(pg);
-  const databaseUrl = process.env.DATABASE_URL ?? pg.url('docsum');
-  if (!process.env.DATABASE_URL) await createDatabase(databaseUrl);
-  const redis = await ensureRedis();
-  services.push(redis);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, NODE_ENV: 'production' };
-  await ensureGenerated();
-  await migrate(databaseUrl);
-  await ensureBuilt(env);
+  const { databaseUrl, redisUrl } = await bootstrap({ services, databaseName: 'docsum' });
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NODE_ENV: 'production' };
   if (stopping) return shutdown(0);
 
   launch('web server', 'server.ts', env);

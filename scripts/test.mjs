@@ -2,8 +2,7 @@
 // `npm test -- <args>` runs only vitest with those args. The last line printed is "<N> passed, <M> failed".
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureAptPackages, ensurePostgres, ensureRedis, createDatabase, dropDatabase } from './lib/services.mjs';
-import { ROOT, run, ensureDependencies, ensureGenerated, ensureBuilt, migrate } from './lib/project.mjs';
+import { ROOT, run, bootstrap } from './lib/project.mjs';
 
 const args = process.argv.slice(2);
 const resultsDir = path.join(ROOT, 'data/test-results');
@@ -29,20 +28,14 @@ async function suite(name, cmd, cmdArgs, env, report, count) {
 }
 
 async function main() {
-  // qpdf: the hostile-file tests encrypt PDFs with it.
-  ensureAptPackages(['postgresql', 'redis-server', 'chromium', 'qpdf']);
-  await ensureDependencies();
-  const pg = await ensurePostgres();
-  services.push(pg);
-  const redis = await ensureRedis();
-  services.push(redis);
-  const testDatabaseUrl = pg.url('docsum_test');
-  const testRedisUrl = Object.assign(new URL(redis.url), { pathname: '/1' }).toString();
-  await ensureGenerated();
-  await ensureBuilt({ DATABASE_URL: testDatabaseUrl, REDIS_URL: testRedisUrl });
-  await dropDatabase(testDatabaseUrl);
-  await createDatabase(testDatabaseUrl);
-  await migrate(testDatabaseUrl);
+  const { databaseUrl: testDatabaseUrl, redisUrl: testRedisUrl } = await bootstrap({
+    services,
+    databaseName: 'docsum_test',
+    freshDatabase: true,
+    redisDb: 1,
+    // qpdf: the hostile-file tests encrypt PDFs with it.
+    extraAptPackages: ['chromium', 'qpdf'],
+  });
 
   fs.mkdirSync(resultsDir, { recursive: true });
   const env = { ...process.env, TEST_DATABASE_URL: testDatabaseUrl, TEST_REDIS_URL: testRedisUrl, CHROMIUM_PATH: '/usr/bin/chromium' };

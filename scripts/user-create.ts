@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { prisma } from "@/lib/db";
+import { closeAll } from "@/lib/connections";
 import { createApiToken, createUser, credentialsSchema } from "@/lib/users";
 
 async function main(): Promise<number> {
@@ -35,5 +35,5 @@ async function main(): Promise<number> {
 }
 
 const code = await main();
-await prisma.$disconnect();
+await closeAll();
 process.exit(code);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { migrate } from "../scripts/migrate";
+import { ProgressWatcher, setDefaultToken } from "./integration/client";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:54329/docsum_test";
@@ -47,6 +48,13 @@ export async function freshDatabase(name: string): Promise<string> {
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   await migrate(url.toString());
+  return url.toString();
+}
+
+/** The URL of the test Redis server's database `offset` places after the test one's (of 16), for a stack of a suite's own. */
+export function testRedisDatabase(offset: number): string {
+  const url = new URL(TEST_REDIS_URL);
+  url.pathname = `/${(Number(url.pathname.slice(1) || 0) + offset) % 16}`;
   return url.toString();
 }
 
@@ -176,6 +184,39 @@ export async function startStack(extraEnv: Record<string, string> = {}, { admin 
     async stop() {
       await Promise.all(children.map(stopProcess));
       await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A stack a suite starts for itself (see startOwnStack). */
+export interface OwnStack {
+  stack: Stack;
+  /** Closes the progress watcher, if one was connected, then stops the stack. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a stack on a database of its own, `database`, made afresh beside the test database, with
+ * `env` added (a REDIS_URL in it gives the stack its own Redis), and makes its admin the one the
+ * test client signs in as. With `{ watch: true }`, also connects a progress watcher to it.
+ */
+export function startOwnStack(database: string, env: Record<string, string>, options: { watch: true }): Promise<OwnStack & { watcher: ProgressWatcher }>;
+export function startOwnStack(database: string, env: Record<string, string>, options?: { watch?: false }): Promise<OwnStack>;
+export async function startOwnStack(database: string, env: Record<string, string>, { watch = false } = {}): Promise<OwnStack & { watcher?: ProgressWatcher }> {
+  const stack = await startStack({ DATABASE_URL: await freshDatabase(database), ...env });
+  setDefaultToken(stack.admin!.token);
+  const watcher = watch
+    ? await ProgressWatcher.connect(stack.baseURL).catch(async (error: unknown) => {
+        await stack.stop();
+        throw error;
+      })
+    : undefined;
+  return {
+    stack,
+    watcher,
+    async close() {
+      watcher?.close();
+      await stack.stop();
     },
   };
 }

@@ -3,7 +3,7 @@
  * counterpart of Solid Queue's config/queue.yml. WORKER_QUEUES or `--queues a,b` picks a subset
  * for one process, so several processes (on one machine or several) can split the work.
  */
-import type { QueueName } from "@/lib/queues";
+import { QUEUE_NAMES, type QueueName } from "@/lib/pipeline/table";
 
 type Environment = "development" | "production" | "test";
 
@@ -11,12 +11,13 @@ type Environment = "development" | "production" | "test";
 // database work; the reconciler runs alone.
 const DEFAULT_CONCURRENCY: Record<QueueName, number> = { ingest: 2, ai: 4, index: 2, maintenance: 1 };
 
-/** Jobs of each queue one worker process runs at once; an environment that differs says so here. */
-export const CONCURRENCY: Record<Environment, Record<QueueName, number>> = {
-  production: DEFAULT_CONCURRENCY,
-  development: DEFAULT_CONCURRENCY,
-  test: DEFAULT_CONCURRENCY,
-};
+/** Where an environment differs from the defaults (none does today). */
+const OVERRIDES: Partial<Record<Environment, Partial<Record<QueueName, number>>>> = {};
+
+/** Jobs of a queue one worker process runs at once in an environment. */
+export function concurrency(environment: Environment, queue: QueueName): number {
+  return OVERRIDES[environment]?.[queue] ?? DEFAULT_CONCURRENCY[queue];
+}
 
 /**
  * Locks: a job's lock is renewed every lockDuration/2 while it runs; a worker that dies stops
@@ -30,7 +31,7 @@ export function selectedQueues(argv: string[], fallback: string): QueueName[] {
   const flag = argv.findIndex((arg) => arg === "--queues" || arg.startsWith("--queues="));
   const raw = flag === -1 ? fallback : argv[flag].includes("=") ? argv[flag].split("=")[1] : argv[flag + 1] ?? "";
   const names = raw.split(",").map((name) => name.trim()).filter(Boolean);
-  const known = Object.keys(DEFAULT_CONCURRENCY);
+  const known: readonly string[] = QUEUE_NAMES;
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new Error(`Unknown queue(s) "${unknown.join(", ") || raw}"; choose from ${known.join(", ")}`);

@@ -1,32 +1,30 @@
 /**
  * The worker process: one BullMQ Worker per selected queue, an error listener on each, running
- * jobs aborted on request, the reconciler on a schedule, and a graceful shutdown on
+ * jobs aborted on request, the scheduled tasks of the job table, and a graceful shutdown on
  * SIGTERM/SIGINT that lets running jobs finish (or hands them back) within a time limit.
  */
-import { Worker, type Processor } from "bullmq";
+import { Worker } from "bullmq";
 import { onCancelRequest } from "@/lib/cancellation";
-import { prisma } from "@/lib/db";
+import { closeAll } from "@/lib/connections";
 import { env } from "@/lib/env";
-import { STAGES } from "@/lib/events";
 import { logger } from "@/lib/logger";
-import { closeProgress } from "@/lib/progress";
-import { BACKOFF_TYPE, closeQueues, polynomialBackoff, queue, QUEUES, type QueueName } from "@/lib/queues";
-import { createWorkerConnection } from "@/lib/redis";
-import { stageJobId } from "@/jobs/stage";
-import { CONCURRENCY, MAX_STALLED_COUNT, selectedQueues } from "./config";
-import { reconcile, RECONCILE_JOB } from "./reconciler";
-import { runStage } from "./run-stage";
+import { STAGES, stageJobId, type QueueName, type TaskName } from "@/lib/pipeline/table";
+import { BACKOFF_TYPE, polynomialBackoff, queue } from "@/lib/queues";
+import { createBlockingConnection } from "@/lib/redis";
+import { concurrency, MAX_STALLED_COUNT, selectedQueues } from "./config";
+import { runJob } from "./run-job";
 
-const runReconciler: Processor = async () => ({ requeued: await reconcile() });
+/** The job table's task that runs on a schedule: the reconciler. */
+const RECONCILE_JOB: TaskName = "reconcile";
 
 function startWorker(name: QueueName): Worker {
-  const processor: Processor = name === "maintenance" ? runReconciler : (job, token, signal) => runStage(job, token, signal, worker);
-  const worker: Worker = new Worker(QUEUES[name], processor, {
-    concurrency: CONCURRENCY[env.NODE_ENV][name],
+  const connection = createBlockingConnection();
+  const worker: Worker = new Worker(name, (job, _token, signal) => runJob(name, job, signal, worker), {
+    concurrency: concurrency(env.NODE_ENV, name),
     lockDuration: env.WORKER_LOCK_DURATION_MS,
     stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: MAX_STALLED_COUNT,
-    connection: createWorkerConnection(),
+    connection,
     prefix: env.QUEUE_PREFIX,
     // BullMQ honours worker.rateLimit() (the pause after a 429) only on a worker with a limiter.
     // Set at the request limit: a job sends at least one request, so the request limiter binds first.
@@ -39,6 +37,7 @@ function startWorker(name: QueueName): Worker {
   worker.on("failed", (job, error) =>
     logger.debug("job failed", { queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }),
   );
+  worker.on("closed", () => connection.disconnect());
   return worker;
 }
 
@@ -66,7 +65,8 @@ async function main() {
       logger.warn("worker shutdown timed out; releasing running jobs");
       await Promise.all(workers.map((worker) => worker.close(true)));
     }
-    await Promise.all([stopListening(), closeQueues(), closeProgress(), prisma.$disconnect()]);
+    await stopListening();
+    await closeAll();
     logger.info("worker stopped");
     process.exit(0);
   };
@@ -84,7 +84,7 @@ async function main() {
     scheduler = setInterval(() => void schedule(), env.RECONCILE_EVERY_MS * 5);
     await schedule();
   }
-  stopListening = await onCancelRequest(createWorkerConnection(), (documentId) => {
+  stopListening = await onCancelRequest(createBlockingConnection(), (documentId) => {
     for (const worker of workers) {
       for (const stage of STAGES) worker.cancelJob(stageJobId(documentId, stage), "cancelled by its owner");
     }

@@ -1,102 +1,94 @@
 /**
- * The processor every stage job goes through: validate the payload, find the document (a
- * deleted or cancelled one is discarded), run the stage, and on a failure no retry can fix,
- * fail the document with a message for its owner.
+ * Runs one document stage: finds the document (a deleted, stopped or already advanced one is
+ * discarded), starts the stage, runs its handler, and commits its output, or its failure, through
+ * the pipeline's state transitions. Handlers only compute; this runner owns every transition.
  */
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import { AiRateLimitedError } from "@/lib/ai/errors";
-import { STAGES, STAGE_LABELS, type Stage } from "@/lib/events";
 import { prisma } from "@/lib/db";
-import { failDocument, progressReporter, StaleDocumentError, startStage } from "@/lib/document-state";
+import type { Document, Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
-import { DocumentError } from "@/lib/parsing/errors";
+import { completeStage, failDocument, isLaterStage, progressReporter, startStage, type Stage } from "@/lib/pipeline";
 import { recordStageEnd, recordStageStart } from "@/lib/stage-runs";
-import { STAGE_JOBS } from "@/jobs/registry";
-import { documentJobSchema } from "@/jobs/stage";
+import { STAGE_HANDLERS } from "@/jobs/registry";
+import { classifyFailure } from "./stage-failure";
 
-/** Runs one stage job; given its `worker`, a 429 from the AI API pauses the whole queue. */
-export async function runStage(job: Job, _token?: string, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">): Promise<void> {
-  // Parse the payload and find the handler.
-  const payload = documentJobSchema.safeParse(job.data);
-  if (!payload.success) {
-    const problems = payload.error.issues.map((issue) => `${issue.path.join(".") || "data"}: ${issue.message}`).join("; ");
-    logger.error("discarded a job with an invalid payload", { jobId: job.id, name: job.name, problems });
-    throw new UnrecoverableError(`invalid payload for job ${job.id}: ${problems}`);
-  }
-  const stage = job.name as Stage;
-  const stageJob = Object.hasOwn(STAGE_JOBS, stage) ? STAGE_JOBS[stage] : undefined;
-  if (!stageJob) {
-    logger.error("discarded a job of an unknown stage", { jobId: job.id, name: job.name });
-    throw new UnrecoverableError(`unknown stage job "${job.name}"`);
-  }
-  const { documentId } = payload.data;
-
-  // Discard work for documents that are gone, stopped, or already past this stage.
+/** The document a stage job is for, or null when the job is to be discarded. */
+async function findDocument(job: Job, stage: Stage, documentId: string): Promise<Document | null> {
   const document = await prisma.document.findUnique({ where: { id: documentId } });
   if (!document) {
     logger.info("discarded job of a deleted document", { jobId: job.id, documentId });
-    return;
+    return null;
   }
-  if (document.status === "cancelled" || document.status === "done") return;
-  if (STAGES.indexOf(document.stage) > STAGES.indexOf(stage)) return;
-
-  let runId: string | undefined;
-  let timeLimit: AbortSignal | undefined;
-  try {
-    const started = await startStage(document, stage);
-    runId = await recordStageStart(documentId, stage, job.attemptsMade + 1);
-    // The stage's own time limit, on top of the job's abort (cancel, shutdown).
-    timeLimit = stageJob.timeLimit ? AbortSignal.timeout(stageJob.timeLimit.ms) : undefined;
-    const jobSignal = signal ?? new AbortController().signal;
-    const outcome = await stageJob.handle({
-      document: started,
-      signal: timeLimit ? AbortSignal.any([jobSignal, timeLimit]) : jobSignal,
-      reportProgress: progressReporter(started, stage),
-    });
-    await recordStageEnd(runId, "done", outcome?.note);
-  } catch (error) {
-    let err = error as Error;
-    // Cancelled, deleted or restarted meanwhile: drop this run's result, quietly.
-    if (err instanceof StaleDocumentError) {
-      logger.info("discarded a stage result of a changed document", { jobId: job.id, documentId });
-      await recordStageEnd(runId, "discarded");
-      return;
-    }
-    if (signal?.aborted) {
-      await recordStageEnd(runId, "cancelled");
-      throw new UnrecoverableError(`job ${job.id} was cancelled`);
-    }
-    if (timeLimit?.aborted && stageJob.timeLimit) err = new DocumentError(stageJob.timeLimit.message, { cause: err });
-    // The API asked us to wait: pause the queue for every worker and put the job back, attempt kept.
-    if (err instanceof AiRateLimitedError && worker) {
-      logger.warn("AI rate limited; pausing the queue", { jobId: job.id, documentId, stage, retryAfterMs: err.retryAfterMs });
-      await recordStageEnd(runId, "retry", err.message);
-      await worker.rateLimit(err.retryAfterMs);
-      throw Worker.RateLimitError();
-    }
-    const attempts = job.opts.attempts ?? 1;
-    const final = err instanceof DocumentError || err instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
-    // A bad document is the owner's news, not the operator's emergency.
-    const level = err instanceof DocumentError ? "info" : final ? "error" : "warn";
-    logger[level]("stage failed", {
-      jobId: job.id,
-      documentId,
-      stage,
-      attempt: job.attemptsMade + 1,
-      attempts,
-      error: err.message,
-    });
-    await recordStageEnd(runId, final ? "failed" : "retry", err.message);
-    if (!final) throw err;
-    await failDocument(documentId, stage, ownerMessage(err, stage, job.attemptsMade + 1));
-    throw err instanceof UnrecoverableError ? err : new UnrecoverableError(err.message);
-  }
+  // Cancelled or finished meanwhile (a failed one may still be retried by its own job).
+  if (document.status === "cancelled" || document.status === "done") return null;
+  if (isLaterStage(document.stage, stage)) return null;
+  return document;
 }
 
-function ownerMessage(error: Error, stage: Stage, attempts: number): string {
-  // Errors written for the owner carry `userMessage` (DocumentError, AI provider errors).
-  const userMessage = (error as { userMessage?: unknown }).userMessage;
-  if (typeof userMessage === "string" && userMessage) return userMessage;
-  const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
-  return `Processing stopped at the "${STAGE_LABELS[stage]}" stage${tries}. You can try again later.`;
+/** Runs a stage job's handler and commits its result; throws what BullMQ should see. */
+export async function runStage(
+  job: Job,
+  stage: Stage,
+  { documentId }: { documentId: string },
+  signal: AbortSignal,
+  worker?: Pick<Worker, "rateLimit">,
+): Promise<void> {
+  const document = await findDocument(job, stage, documentId);
+  if (!document) return;
+  const handler = STAGE_HANDLERS[stage];
+  const attempt = job.attemptsMade + 1;
+  let runId: string | undefined;
+  const timeLimit = handler.timeLimit ? AbortSignal.timeout(handler.timeLimit.ms) : undefined;
+  try {
+    const started = await startStage(document, stage);
+    runId = await recordStageStart(documentId, stage, attempt);
+    let committed = false;
+    const complete = async (output: Prisma.DocumentUpdateInput, tx?: Prisma.TransactionClient) => {
+      await completeStage(started, stage, output, tx);
+      committed = true;
+    };
+    const result = await handler.handle({
+      document: started,
+      // The stage's own time limit, on top of the job's abort (cancel, shutdown).
+      signal: timeLimit ? AbortSignal.any([signal, timeLimit]) : signal,
+      reportProgress: progressReporter(started, stage),
+      complete,
+    });
+    if (!committed) await completeStage(started, stage, result.output ?? {});
+    await recordStageEnd(runId, "done", result.note);
+  } catch (error) {
+    const attempts = job.opts.attempts ?? 1;
+    const outcome = classifyFailure(error, {
+      stage,
+      attempt,
+      attempts,
+      aborted: signal.aborted,
+      canPauseQueue: worker !== undefined,
+      timedOut: timeLimit?.aborted ? handler.timeLimit?.message : undefined,
+    });
+    switch (outcome.kind) {
+      case "stale":
+        logger.info("discarded a stage result of a changed document", { jobId: job.id, documentId });
+        await recordStageEnd(runId, "discarded");
+        return;
+      case "cancelled":
+        await recordStageEnd(runId, "cancelled");
+        throw new UnrecoverableError(`job ${job.id} was cancelled`);
+      case "rate-limited":
+        logger.warn("AI rate limited; pausing the queue", { jobId: job.id, documentId, stage, retryAfterMs: outcome.error.retryAfterMs });
+        await recordStageEnd(runId, "retry", outcome.error.message);
+        await worker!.rateLimit(outcome.error.retryAfterMs);
+        throw Worker.RateLimitError();
+      case "retry":
+        logger.warn("stage failed", { jobId: job.id, documentId, stage, attempt, attempts, error: outcome.error.message });
+        await recordStageEnd(runId, "retry", outcome.error.message);
+        throw outcome.error;
+    }
+    const { error: err, failure } = outcome;
+    // A bad document is the owner's news, not the operator's emergency.
+    logger[failure.retryable ? "error" : "info"]("stage failed", { jobId: job.id, documentId, stage, attempt, attempts, error: err.message });
+    await recordStageEnd(runId, "failed", err.message);
+    await failDocument(documentId, stage, failure);
+    throw err instanceof UnrecoverableError ? err : new UnrecoverableError(err.message);
+  }
 }

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import type { ApiTokenInfo } from "@/lib/users";
 import { ErrorAlert } from "./error-alert";
-import { sendJson } from "./json-fetch";
+import { requestJson } from "./json-fetch";
 
 const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const formatDate = (iso: string | null) => (iso ? `${DATE_FORMAT.format(new Date(iso))} UTC` : "never");
@@ -20,7 +20,7 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
     const name = String(new FormData(form).get("name") ?? "");
     setError(null);
     try {
-      const { token, info } = await sendJson<{ token: string; info: ApiTokenInfo }>("/api/tokens", "POST", { name });
+      const { token, info } = await requestJson<{ token: string; info: ApiTokenInfo }>("/api/tokens", { method: "POST", json: { name } });
       setTokens((list) => [info, ...list]);
       setCreated({ name: info.name, token });
       form.reset();
@@ -32,7 +32,7 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
   async function revoke(token: ApiTokenInfo) {
     setError(null);
     try {
-      await sendJson("/api/tokens/" + token.id, "DELETE");
+      await requestJson("/api/tokens/" + token.id, { method: "DELETE" });
       setTokens((list) => list.filter((t) => t.id !== token.id));
     } catch (e) {
       setError((e as Error).message);

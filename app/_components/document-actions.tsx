@@ -2,8 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { DocumentStatus } from "@/lib/events";
+import { isActive, isRetryable, type DocumentStatus } from "@/lib/pipeline/statuses";
 import { ErrorAlert } from "./error-alert";
+import { requestJson } from "./json-fetch";
 
 type Action = "cancel" | "retry" | "reprocess" | "delete";
 
@@ -16,27 +17,14 @@ const LABELS: Record<Action, string> = {
 
 /** The actions that apply to a document in a given state. */
 function actionsFor(status: DocumentStatus): Action[] {
-  switch (status) {
-    case "queued":
-    case "processing":
-      return ["cancel", "delete"];
-    case "failed":
-    case "cancelled":
-      return ["retry", "delete"];
-    case "done":
-      return ["reprocess", "delete"];
-  }
+  if (isActive(status)) return ["cancel", "delete"];
+  if (isRetryable(status)) return ["retry", "delete"];
+  return ["reprocess", "delete"];
 }
 
 async function send(id: string, action: Action): Promise<void> {
-  const response =
-    action === "delete"
-      ? await fetch(`/api/documents/${id}`, { method: "DELETE" })
-      : await fetch(`/api/documents/${id}/${action}`, { method: "POST" });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    throw new Error(body.error ?? `The server answered ${response.status}.`);
-  }
+  if (action === "delete") await requestJson(`/api/documents/${id}`, { method: "DELETE" });
+  else await requestJson(`/api/documents/${id}/${action}`, { method: "POST" });
 }
 
 /** Cancel, retry, process again and delete buttons for one document. */

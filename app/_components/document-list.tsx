@@ -1,16 +1,7 @@
 import Link from "next/link";
 import type { DocumentListItem } from "@/lib/document-types";
-import type { DocumentStatus } from "@/lib/events";
+import { STATUS_LABELS } from "@/lib/pipeline/statuses";
 import { ProgressBar } from "./progress-bar";
-
-/** How a status reads to a person. */
-export const STATUS_LABELS: Record<DocumentStatus, string> = {
-  queued: "Queued",
-  processing: "Processing",
-  done: "Done",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
 
 /** The owner's documents, each with its live progress and, when it failed, why. */
 export function DocumentList({ documents }: { documents: DocumentListItem[] }) {

@@ -3,15 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { DocumentListItem } from "@/lib/document-types";
-import { STAGE_LABELS, type DocumentStatus } from "@/lib/events";
+import { STATUS_LABELS, isFinal } from "@/lib/pipeline/statuses";
+import { stageLabel } from "@/lib/pipeline/table";
 import { DocumentActions } from "./document-actions";
-import { STATUS_LABELS } from "./document-list";
 import { ProgressBar } from "./progress-bar";
-import { useLiveDocuments } from "./use-live-documents";
-
-function isFinished(status: DocumentStatus): boolean {
-  return status === "done" || status === "failed" || status === "cancelled";
-}
+import { useLiveDocument } from "./use-live-document";
 
 /**
  * One document's live status on its own page: the bar while it runs, the reason when it failed.
@@ -19,10 +15,9 @@ function isFinished(status: DocumentStatus): boolean {
  */
 export function LiveDocumentStatus({ document }: { document: DocumentListItem }) {
   const router = useRouter();
-  const { documents } = useLiveDocuments([document]);
-  const current = documents.find((doc) => doc.id === document.id) ?? document;
-  const finished = isFinished(current.status);
-  const wasFinished = useRef(isFinished(document.status));
+  const current = useLiveDocument(document);
+  const finished = isFinal(current.status);
+  const wasFinished = useRef(isFinal(document.status));
 
   // Read the page again whenever the document finishes (also after a retry or a re-run).
   useEffect(() => {
@@ -39,7 +34,7 @@ export function LiveDocumentStatus({ document }: { document: DocumentListItem })
       {finished ? null : <ProgressBar title={current.title} status={current.status} stage={current.stage} progress={current.progress} />}
       {current.status === "failed" ? (
         <div role="alert" className="alert">
-          <p className="alert-title">Failed at {STAGE_LABELS[current.stage]}</p>
+          <p className="alert-title">Failed at {stageLabel(current.stage)}</p>
           <p>{current.error ?? "This document could not be processed."}</p>
         </div>
       ) : null}

@@ -1,4 +1,5 @@
-import { STAGE_LABELS, type DocumentStatus, type Stage } from "@/lib/events";
+import type { DocumentStatus } from "@/lib/pipeline/statuses";
+import { stageLabel, type Stage } from "@/lib/pipeline/table";
 
 export interface ProgressBarProps {
   /** The document's title, named in the bar's accessible label. */
@@ -16,11 +17,11 @@ function progressText({ status, stage, progress }: Omit<ProgressBarProps, "title
     case "done":
       return "Done";
     case "failed":
-      return `Failed at ${STAGE_LABELS[stage]}`;
+      return `Failed at ${stageLabel(stage)}`;
     case "cancelled":
       return "Cancelled";
     default:
-      return `${STAGE_LABELS[stage]} · ${progress}%`;
+      return `${stageLabel(stage)} · ${progress}%`;
   }
 }
 

@@ -2,10 +2,9 @@
 
 import { useId, useRef, useState, type DragEvent } from "react";
 import type { UploadedDocument } from "@/lib/document-types";
+import { ACCEPT_EXTENSIONS, formatList } from "@/lib/parsing/formats";
 import { ErrorAlert } from "./error-alert";
-
-/** The file types the dialog offers; the server still judges every file by its content. */
-const ACCEPT = ".pdf,.txt,.md,.markdown,.html,.htm";
+import { requestJson } from "./json-fetch";
 
 const FALLBACK_ERROR = "The upload did not go through. Check your connection and try again.";
 
@@ -13,14 +12,8 @@ const FALLBACK_ERROR = "The upload did not go through. Check your connection and
 async function uploadFiles(files: File[]): Promise<UploadedDocument[]> {
   const body = new FormData();
   for (const file of files) body.append("files", file, file.name);
-  let response: Response;
-  try {
-    response = await fetch("/api/documents", { method: "POST", body });
-  } catch {
-    throw new Error(FALLBACK_ERROR);
-  }
-  const answer = (await response.json().catch(() => null)) as { documents?: UploadedDocument[]; error?: string } | null;
-  if (!response.ok || !answer?.documents) throw new Error(answer?.error ?? FALLBACK_ERROR);
+  const answer = await requestJson<{ documents?: UploadedDocument[] } | null>("/api/documents", { method: "POST", body, fallback: FALLBACK_ERROR });
+  if (!answer?.documents) throw new Error(FALLBACK_ERROR);
   return answer.documents;
 }
 
@@ -84,7 +77,7 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
         }}
         onDrop={onDrop}
       >
-        <p className="drop-zone-text">Drop PDF, text, Markdown or HTML files here</p>
+        <p className="drop-zone-text">{`Drop ${formatList("or", "short")} files here`}</p>
         <p className="drop-zone-or">or</p>
         <button type="button" className="button" onClick={() => input.current?.click()} disabled={busy} aria-describedby={hintId}>
           Choose files
@@ -93,7 +86,7 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
           ref={input}
           type="file"
           multiple
-          accept={ACCEPT}
+          accept={ACCEPT_EXTENSIONS}
           className="visually-hidden"
           tabIndex={-1}
           aria-label="Files to upload"

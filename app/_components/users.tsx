@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import type { UserInfo } from "@/lib/users";
 import { ErrorAlert } from "./error-alert";
-import { sendJson } from "./json-fetch";
+import { requestJson } from "./json-fetch";
 
 /** The installation's accounts, and a form to add one (admins only). */
 export function Users({ initialUsers }: { initialUsers: UserInfo[] }) {
@@ -18,10 +18,9 @@ export function Users({ initialUsers }: { initialUsers: UserInfo[] }) {
     setError(null);
     setAdded(null);
     try {
-      const { user } = await sendJson<{ user: UserInfo }>("/api/users", "POST", {
-        email: data.get("email"),
-        password: data.get("password"),
-        admin: data.get("admin") === "on",
+      const { user } = await requestJson<{ user: UserInfo }>("/api/users", {
+        method: "POST",
+        json: { email: data.get("email"), password: data.get("password"), admin: data.get("admin") === "on" },
       });
       setUsers((list) => [...list, { ...user, createdAt: new Date().toISOString() }]);
       setAdded(user.email);

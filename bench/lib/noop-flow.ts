@@ -4,20 +4,20 @@
  * failing its parent) and its per-queue concurrency, under queue names of its own.
  */
 import type { FlowJob } from "bullmq";
-import { STAGES, type Stage } from "@/lib/events";
-import { CONCURRENCY } from "../../worker/config";
+import { STAGES, stageQueue, type Stage } from "@/lib/pipeline/table";
+import { concurrency } from "../../worker/config";
 
 export const NOOP_QUEUES = { ingest: "noop-ingest", ai: "noop-ai", index: "noop-index" } as const;
 export type NoopQueue = keyof typeof NOOP_QUEUES;
 
-/** Which queue runs each stage, as in the app. */
-export const STAGE_QUEUE: Record<Stage, NoopQueue> = { extract: "ingest", summarize: "ai", embed: "ai", similar: "index" };
+/** Which queue runs each stage, as in the app's job table. */
+const STAGE_QUEUE = Object.fromEntries(STAGES.map((stage) => [stage, stageQueue(stage)])) as Record<Stage, NoopQueue>;
 
 /** Jobs of each queue one worker process runs at once, as in the app's production config. */
 export const NOOP_CONCURRENCY: Record<NoopQueue, number> = {
-  ingest: CONCURRENCY.production.ingest,
-  ai: CONCURRENCY.production.ai,
-  index: CONCURRENCY.production.index,
+  ingest: concurrency("production", "ingest"),
+  ai: concurrency("production", "ai"),
+  index: concurrency("production", "index"),
 };
 
 const options = { attempts: 5, removeOnComplete: { count: 5000 }, removeOnFail: { count: 5000 } };

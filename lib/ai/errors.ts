@@ -1,42 +1,39 @@
 /**
  * What can go wrong when talking to an AI API, as errors the worker knows how to treat: a 429
  * pauses the queue, a refused request fails the document at once, anything else is retried.
- * Each carries `userMessage`, the text the document's owner sees if it ends the document.
+ * Each is an OwnerFacingError: `userMessage` is what the owner sees if it ends the document.
  */
-import { UnrecoverableError } from "bullmq";
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { OwnerFacingError } from "@/lib/errors";
 
 /** The API asked us to slow down; the queue should pause for `retryAfterMs` without using up an attempt. */
-export class AiRateLimitedError extends Error {
+export class AiRateLimitedError extends OwnerFacingError {
   override readonly name = "AiRateLimitedError";
-  readonly userMessage = "The AI service kept asking us to slow down. Try again later.";
   constructor(
-    message: string,
+    detail: string,
     readonly retryAfterMs: number,
   ) {
-    super(message);
+    super("The AI service kept asking us to slow down. Try again later.", { code: "ai-rate-limited", retryable: true, transient: true, detail });
   }
 }
 
-/** A request no retry can fix (bad key, unknown model, input too long): the document fails at once. */
-export class AiRequestError extends UnrecoverableError {
+/**
+ * A request no retry of the job can fix (bad key, unknown model, input too long): the document
+ * fails at once. `retryable`: whether a person's retry may pass once the cause is fixed elsewhere
+ * (a key or a model changed); the document's own length never changes.
+ */
+export class AiRequestError extends OwnerFacingError {
   override readonly name = "AiRequestError";
-  constructor(
-    message: string,
-    readonly userMessage: string,
-  ) {
-    super(message);
+  constructor(detail: string, userMessage: string, { retryable = true } = {}) {
+    super(userMessage, { code: "ai-refused", retryable, detail });
   }
 }
 
 /** A failure that may pass (5xx, timeout, lost connection, unreadable answer): BullMQ retries it. */
-export class AiTransientError extends Error {
+export class AiTransientError extends OwnerFacingError {
   override readonly name = "AiTransientError";
-  constructor(
-    message: string,
-    readonly userMessage: string,
-  ) {
-    super(message);
+  constructor(detail: string, userMessage: string) {
+    super(userMessage, { code: "ai-unavailable", retryable: true, transient: true, detail });
   }
 }
 
@@ -85,7 +82,7 @@ function fromStatus(error: APIError, status: number, { endpoint, model, defaultR
   if (status === 403) return new AiRequestError(detail, `The API key may not use model ${model}.`);
   if (status === 404) return new AiRequestError(detail, `Model ${model} does not exist on this server.`);
   if (status === 400 && /context|too long|maximum.*tokens|too many tokens/i.test(error.message)) {
-    return new AiRequestError(detail, "The document is too long for the model even after splitting.");
+    return new AiRequestError(detail, "The document is too long for the model even after splitting.", { retryable: false });
   }
   if (status === 408 || status === 409 || status >= 500) {
     return new AiTransientError(detail, `The AI service kept failing (HTTP ${status}). Try again later.`);

@@ -1,6 +1,7 @@
 /** The configured AI provider, one per process. */
 import { env } from "../env";
-import { createWorkerConnection } from "../redis";
+import { closeOnExit } from "../connections";
+import { createBlockingConnection } from "../redis";
 import { LocalProvider } from "./local";
 import { OpenAiProvider } from "./openai";
 import type { AiProvider } from "./provider";
@@ -18,8 +19,10 @@ export function aiProvider(): AiProvider {
 
 /** The OpenAI-compatible provider from the environment, paced by the limiter all worker processes share. */
 function openAiProvider(): OpenAiProvider {
+  const redis = createBlockingConnection();
+  closeOnExit("AI rate limiter", () => redis.quit().catch(() => redis.disconnect()));
   const limiter = new RedisRateLimiter(
-    createWorkerConnection(),
+    redis,
     { requestsPerMinute: env.AI_REQUESTS_PER_MINUTE, tokensPerMinute: env.AI_TOKENS_PER_MINUTE },
     `${env.QUEUE_PREFIX}:ai-rate`,
   );

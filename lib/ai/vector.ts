@@ -3,20 +3,6 @@ export class VectorShapeError extends Error {
   override readonly name = "VectorShapeError";
 }
 
-/** Cosine of the angle between two vectors of any length; 0 when either is all zeros. For unit vectors, `dotProduct` gives the same for a third of the work. */
-export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new VectorShapeError(`Cannot compare vectors of length ${a.length} and ${b.length}.`);
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    normA += a[i] * a[i];
-    normB += b[i] * b[i];
-  }
-  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
-}
-
 /** Scale a vector to unit length (an all-zero vector stays as it is). */
 export function l2Normalize(vector: readonly number[]): number[] {
   const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
@@ -32,14 +18,6 @@ export function meanVector(vectors: readonly (readonly number[])[]): number[] {
     vector.forEach((x, i) => (sum[i] += x));
   }
   return l2Normalize(sum);
-}
-
-/** Dot product of two equal-length vectors: their cosine when both are unit length, as stored vectors are. */
-export function dotProduct(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new VectorShapeError(`Cannot compare vectors of length ${a.length} and ${b.length}.`);
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += a[i] * b[i];
-  return dot;
 }
 
 const BYTES_PER_VALUE = 4;

@@ -39,7 +39,8 @@ export class ChildTaskError extends Error {
   override readonly name = "ChildTaskError";
   constructor(
     message: string,
-    readonly owner: boolean,
+    /** Set when the message is written for the document's owner: the failure's code. */
+    readonly owner: { code: string } | null,
   ) {
     super(message);
   }

@@ -4,6 +4,7 @@
  */
 
 import { getHeapStatistics } from "node:v8";
+import { OwnerFacingError } from "@/lib/errors";
 
 export interface ChildRequest<T> {
   id: number;
@@ -14,8 +15,8 @@ export type ChildMessage<R> =
   | { id: number; type: "progress"; fraction: number }
   /** `heapUsed`: the child's heap after a full collection, so a parser that holds on to memory is retired. */
   | { id: number; type: "done"; result: R; heapUsed: number }
-  /** `owner`: the error's message is written for the document's owner (a DocumentError). */
-  | { id: number; type: "error"; message: string; owner: boolean };
+  /** `owner`: set when the error is written for the document's owner (an OwnerFacingError): its code. */
+  | { id: number; type: "error"; message: string; owner: { code: string } | null };
 
 export type Handler<T, R> = (request: T, onProgress: (fraction: number) => void) => Promise<R>;
 
@@ -35,7 +36,10 @@ export function serve<T, R>(handler: Handler<T, R>): void {
         if (process.memoryUsage().heapUsed > getHeapStatistics().heap_size_limit / 2) (globalThis as { gc?: () => void }).gc?.();
         send({ id, type: "done", result, heapUsed: process.memoryUsage().heapUsed });
       },
-      (error: Error) => send({ id, type: "error", message: error?.message ?? String(error), owner: error?.name === "DocumentError" }),
+      (error: Error) =>
+        error instanceof OwnerFacingError
+          ? send({ id, type: "error", message: error.userMessage, owner: { code: error.code } })
+          : send({ id, type: "error", message: error?.message ?? String(error), owner: null }),
     );
   });
 }

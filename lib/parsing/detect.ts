@@ -1,8 +1,7 @@
 import { fileTypeFromBuffer } from "file-type";
+import type { SupportedMimeType } from "./formats";
 
-/** The document types the app can read. */
-export const SUPPORTED_MIME_TYPES = ["application/pdf", "text/plain", "text/markdown", "text/html"] as const;
-export type SupportedMimeType = (typeof SUPPORTED_MIME_TYPES)[number];
+export { SUPPORTED_MIME_TYPES, type SupportedMimeType } from "./formats";
 
 export interface DetectedType {
   mimeType: SupportedMimeType;

@@ -1,14 +1,13 @@
-/**
- * A problem with the document itself that no retry can fix (empty, damaged, encrypted, no text).
- * Its message is written for the document's owner and may be shown to them as is.
- */
-export class DocumentError extends Error {
-  override readonly name = "DocumentError";
-  /** The text to show the document's owner; the same as `message`. */
-  readonly userMessage: string;
+import { OwnerFacingError } from "@/lib/errors";
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.userMessage = message;
+/**
+ * A problem with the document itself that no retry can fix (empty, damaged, encrypted, no text,
+ * too slow or too large to read). Its message is written for the document's owner.
+ */
+export class DocumentError extends OwnerFacingError {
+  override name = "DocumentError";
+
+  constructor(message: string, options: { cause?: unknown; code?: string } = {}) {
+    super(message, { code: options.code ?? "unreadable-file", retryable: false, cause: options.cause });
   }
 }

@@ -3,6 +3,7 @@
  * of memory or hangs past the time limit fails that document only, and parsing runs off the
  * worker's event loop.
  */
+import { closeOnExit } from "@/lib/connections";
 import { ChildCrashError, ChildPool, ChildTaskError } from "@/lib/isolation/child-pool";
 import type { ExtractRequest } from "./child";
 import { DocumentError } from "./errors";
@@ -20,6 +21,7 @@ function pool(memoryMb: number): ChildPool<ExtractRequest, ExtractedText> {
   if (!found) {
     found = new ChildPool(new URL("./child.ts", import.meta.url), { memoryMb });
     pools.set(memoryMb, found);
+    closeOnExit("parser processes", closeParsers);
   }
   return found;
 }
@@ -40,13 +42,14 @@ export async function extractTextIsolated(filePath: string, mimeType: string, op
   try {
     return await pool(memoryMb).run({ filePath, mimeType, maxPages, maxChars }, { signal, onProgress });
   } catch (error) {
-    if (error instanceof ChildCrashError) throw new DocumentError(CRASH_MESSAGES[error.kind], { cause: error });
-    if (error instanceof ChildTaskError) throw error.owner ? new DocumentError(error.message, { cause: error }) : new Error(error.message, { cause: error });
+    if (error instanceof ChildCrashError) throw new DocumentError(CRASH_MESSAGES[error.kind], { cause: error, code: `parser-${error.kind}` });
+    if (error instanceof ChildTaskError) throw error.owner ? new DocumentError(error.message, { cause: error, code: error.owner.code }) : new Error(error.message, { cause: error });
     throw error;
   }
 }
 
-/** Stops the idle parser processes. */
-export function closeParsers(): void {
+/** Stops the parser processes. */
+function closeParsers(): void {
   for (const p of pools.values()) p.close();
+  pools.clear();
 }

@@ -1,9 +1,12 @@
-// Brings the checkout up to date: npm dependencies, Prisma client, Next.js build, database migrations.
+// Brings the checkout up to date: npm dependencies, Prisma client, Next.js build, database migrations;
+// `bootstrap` does all of it, with PostgreSQL and Redis, for the scripts behind npm start, test and bench.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureAptPackages, ensurePostgres, ensureRedis, createDatabase, dropDatabase } from './services.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 const at = (p) => path.join(ROOT, p);
@@ -81,4 +84,53 @@ export async function ensureBuilt(env = {}) {
 /** Applies prisma/migrations to the database at `databaseUrl` (scripts/migrate.ts). */
 export async function migrate(databaseUrl) {
   await run(bin('tsx'), ['scripts/migrate.ts'], { env: { ...process.env, DATABASE_URL: databaseUrl } });
+}
+
+// True while some process runs `next build` (another checkout's build must finish first).
+function nextBuildRunning() {
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).some((pid) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv.some((a) => /(^|\/)next$/.test(a)) && argv.includes('build');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Waits while another process runs `next build`, saying so once through `say`; gives up after 15 minutes. */
+export async function waitForOtherBuilds(say) {
+  for (let waited = 0; nextBuildRunning(); waited += 2) {
+    if (waited === 0) say('a `next build` is running; waiting for it to finish');
+    if (waited > 900) throw new Error('a `next build` has been running for 15 minutes; try again later');
+    await sleep(2000);
+  }
+}
+
+/**
+ * Sets up everything a script runs on: apt packages (postgresql, redis-server and `extraAptPackages`),
+ * npm dependencies, PostgreSQL, Redis, the database, the Prisma client, the migrations and the build.
+ * Each service it starts is pushed onto `services` at once, so that the caller stops it even when a later
+ * step fails. With `freshDatabase`, `databaseName` is dropped and created again; without it, a DATABASE_URL
+ * in the environment is used as it is, or else `databaseName` is created if missing. `redisDb` picks a
+ * Redis database (the server's URL as it is without it); `beforeBuild` runs just before the build.
+ * Returns { databaseUrl, redisUrl }.
+ */
+export async function bootstrap({ services, databaseName, freshDatabase = false, redisDb, extraAptPackages = [], beforeBuild }) {
+  ensureAptPackages(['postgresql', 'redis-server', ...extraAptPackages]);
+  await ensureDependencies();
+  const pg = await ensurePostgres();
+  services.push(pg);
+  const redis = await ensureRedis();
+  services.push(redis);
+  const existingUrl = freshDatabase ? undefined : process.env.DATABASE_URL;
+  const databaseUrl = existingUrl ?? pg.url(databaseName);
+  const redisUrl = redisDb === undefined ? redis.url : Object.assign(new URL(redis.url), { pathname: `/${redisDb}` }).toString();
+  if (freshDatabase) await dropDatabase(databaseUrl);
+  if (!existingUrl) await createDatabase(databaseUrl);
+  await ensureGenerated();
+  await migrate(databaseUrl);
+  await beforeBuild?.();
+  await ensureBuilt({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl });
+  return { databaseUrl, redisUrl };
 }

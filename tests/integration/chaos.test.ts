@@ -11,8 +11,8 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { FIXTURES_DIR } from "../fixtures";
-import { freshDatabase, startStack, type Stack } from "../harness";
-import { listDocuments, upload, type UploadFile, setDefaultToken } from "./client";
+import { startOwnStack, type Stack } from "../harness";
+import { listDocuments, upload, type UploadFile } from "./client";
 
 const DOCUMENTS = Number(process.env.CHAOS_DOCUMENTS ?? 60);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
@@ -23,6 +23,7 @@ let redisDir: string;
 let redisPort: number;
 let redis: ChildProcess;
 let stack: Stack;
+let close: () => Promise<void>;
 let databaseUrl: string;
 
 function startRedis(): Promise<ChildProcess> {
@@ -60,21 +61,19 @@ beforeAll(async () => {
   redisDir = await mkdtemp(path.join(tmpdir(), "chaos-redis-"));
   redisPort = 20000 + Math.floor(Math.random() * 20000);
   redis = await startRedis();
-  databaseUrl = await freshDatabase(CHAOS_DB);
-  stack = await startStack({
-    DATABASE_URL: databaseUrl,
+  ({ stack, close } = await startOwnStack(CHAOS_DB, {
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     QUEUE_PREFIX: `chaos${randomUUID().slice(0, 8)}`,
     WORKER_LOCK_DURATION_MS: "4000",
     WORKER_STALLED_INTERVAL_MS: "2000",
     RECONCILE_EVERY_MS: "2000",
     RECONCILE_STALE_AFTER_MS: "6000",
-  });
-  setDefaultToken(stack.admin!.token);
+  }));
+  databaseUrl = stack.env.DATABASE_URL;
 });
 
 afterAll(async () => {
-  await stack?.stop();
+  await close?.();
   if (redis) await stopRedis(redis);
   await rm(redisDir, { recursive: true, force: true });
 });

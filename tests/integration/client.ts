@@ -7,6 +7,7 @@ import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import type { DocumentDetail, DocumentListItem, UploadedDocument } from "@/lib/document-types";
 import type { ClientToServerEvents, DocumentProgress, FollowAnswer, ServerToClientEvents } from "@/lib/events";
+import { isFinal } from "@/lib/pipeline/statuses";
 
 export interface UploadFile {
   name: string;
@@ -139,11 +140,14 @@ export class ProgressWatcher {
   /** Resolves when every id has a final event (done, failed or cancelled); rejects after `timeoutMs`. */
   async waitForFinal(ids: string[], timeoutMs = 150_000): Promise<Map<string, DocumentProgress>> {
     const deadline = Date.now() + timeoutMs;
-    const isFinal = (id: string) => ["done", "failed", "cancelled"].includes(this.last(id)?.status ?? "");
-    while (!ids.every(isFinal)) {
+    const finished = (id: string) => {
+      const status = this.last(id)?.status;
+      return status !== undefined && isFinal(status);
+    };
+    while (!ids.every(finished)) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        const pending = ids.filter((id) => !isFinal(id)).map((id) => `${id}: ${JSON.stringify(this.last(id))}`);
+        const pending = ids.filter((id) => !finished(id)).map((id) => `${id}: ${JSON.stringify(this.last(id))}`);
         throw new Error(`documents not finished in time:\n${pending.join("\n")}`);
       }
       await new Promise<void>((resolve) => {

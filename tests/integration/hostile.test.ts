@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, startStack, TEST_REDIS_URL, type Stack } from "../harness";
+import { startOwnStack, testRedisDatabase, type Stack } from "../harness";
 import {
   binaryWithoutNul,
   cyclicPagesPdf,
@@ -21,7 +21,7 @@ import {
   textPdf,
   zipBombDocx,
 } from "../hostile-files";
-import { getDocument, listDocuments, ProgressWatcher, upload, uploadRawName, type UploadFile, setDefaultToken } from "./client";
+import { getDocument, listDocuments, ProgressWatcher, upload, uploadRawName, type UploadFile } from "./client";
 
 const MB = 1024 * 1024;
 const MAX_TEXT_CHARS = 1_000_000;
@@ -41,31 +41,24 @@ const MESSAGES = {
 
 let stack: Stack;
 let watcher: ProgressWatcher;
+let close: () => Promise<void>;
 /** Made once, before the stack starts: building it takes seconds. */
 let zipBomb200Mb: Buffer;
 
 beforeAll(async () => {
   zipBomb200Mb = zipBombDocx(200 * MB);
   // Its own database and Redis database: resetting them must not touch the shared stack's.
-  const redisUrl = new URL(TEST_REDIS_URL);
-  redisUrl.pathname = `/${(Number(redisUrl.pathname.slice(1) || 0) + 1) % 16}`;
-  stack = await startStack({
-    DATABASE_URL: await freshDatabase("docsum_hostile_files"),
-    REDIS_URL: redisUrl.toString(),
+  ({ stack, watcher, close } = await startOwnStack("docsum_hostile_files", {
+    REDIS_URL: testRedisDatabase(1),
     MAX_UPLOAD_BYTES: String(60 * MB),
     MAX_TEXT_CHARS: String(MAX_TEXT_CHARS),
     EXTRACT_MEMORY_MB: "256",
     EXTRACT_TIMEOUT_MS: String(EXTRACT_TIMEOUT_MS),
     MAX_PDF_PAGES: "300",
-  });
-  setDefaultToken(stack.admin!.token);
-  watcher = await ProgressWatcher.connect(stack.baseURL);
+  }, { watch: true }));
 });
 
-afterAll(async () => {
-  watcher?.close();
-  await stack?.stop();
-});
+afterAll(() => close?.());
 
 /** The worker started with the stack is still the one running. */
 function expectWorkerAlive(): void {

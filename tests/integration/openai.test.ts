@@ -8,8 +8,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RedisRateLimiter } from "@/lib/ai/rate-limit";
 import { FakeOpenAi, fakeSummary, type RecordedRequest } from "../fake-openai";
-import { freshDatabase, startStack, TEST_REDIS_URL, type Stack } from "../harness";
-import { getDocument, ProgressWatcher, upload, api, setDefaultToken } from "./client";
+import { startOwnStack, TEST_REDIS_URL, type Stack } from "../harness";
+import { getDocument, ProgressWatcher, upload, api } from "./client";
 
 /**
  * This stack's own database: the suite's first stack keeps running, and its reconciler would
@@ -28,15 +28,14 @@ const CLOCK_SLACK_MS = 250;
 const fake = new FakeOpenAi();
 let stack: Stack;
 let watcher: ProgressWatcher;
-
+let close: () => Promise<void>;
 
 beforeAll(async () => {
   await fake.start();
   // Its own database and Redis database: resetting them must not touch the shared stack's.
   const redisUrl = new URL(TEST_REDIS_URL);
   redisUrl.pathname = "/3";
-  stack = await startStack({
-    DATABASE_URL: await freshDatabase(DATABASE),
+  ({ stack, watcher, close } = await startOwnStack(DATABASE, {
     REDIS_URL: redisUrl.toString(),
     AI_PROVIDER: "openai",
     OPENAI_API_KEY: "test-key",
@@ -47,14 +46,11 @@ beforeAll(async () => {
     AI_TIMEOUT_MS: "5000",
     // Two attempts: a 429 that used one up would leave no second chance after another 429.
     JOB_ATTEMPTS: "2",
-  });
-  setDefaultToken(stack.admin!.token);
-  watcher = await ProgressWatcher.connect(stack.baseURL);
+  }, { watch: true }));
 });
 
 afterAll(async () => {
-  watcher?.close();
-  await stack?.stop();
+  await close?.();
   await fake.stop();
 });
 

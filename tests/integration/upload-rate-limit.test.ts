@@ -3,27 +3,24 @@ import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, startProcess, startStack, stopProcess, TEST_REDIS_URL, type Stack } from "../harness";
-import { createAccount, isHealthy, listDocuments, upload, setDefaultToken } from "./client";
+import { startOwnStack, startProcess, stopProcess, testRedisDatabase, type Stack } from "../harness";
+import { createAccount, isHealthy, listDocuments, upload } from "./client";
 
 const LIMIT = 5;
 let stack: Stack;
+let close: () => Promise<void>;
 let secondWeb: ChildProcess | undefined;
 
 beforeAll(async () => {
-  const redisUrl = new URL(TEST_REDIS_URL);
-  redisUrl.pathname = `/${(Number(redisUrl.pathname.slice(1) || 0) + 2) % 16}`;
-  stack = await startStack({
-    DATABASE_URL: await freshDatabase("docsum_upload_rate"),
-    REDIS_URL: redisUrl.toString(),
+  ({ stack, close } = await startOwnStack("docsum_upload_rate", {
+    REDIS_URL: testRedisDatabase(2),
     UPLOAD_FILES_PER_MINUTE: String(LIMIT),
-  });
-  setDefaultToken(stack.admin!.token);
+  }));
 });
 
 afterAll(async () => {
   if (secondWeb) await stopProcess(secondWeb);
-  await stack?.stop();
+  await close?.();
 });
 
 const note = (i: number) => ({ name: `note-${i}.txt`, data: `Rate limit note ${i} ${randomUUID()}.` });

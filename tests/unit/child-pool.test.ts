@@ -58,9 +58,9 @@ describe("ChildPool", { timeout: 60_000 }, () => {
     const { pid } = await pool.run({ mode: "answer" });
     const owner = await failure(pool.run({ mode: "owner-error" }));
     expect(owner).toBeInstanceOf(ChildTaskError);
-    expect(owner).toMatchObject({ owner: true, message: "This file is not what it claims to be." });
+    expect(owner).toMatchObject({ owner: { code: "unreadable-file" }, message: "This file is not what it claims to be." });
     const internal = await failure(pool.run({ mode: "error" }));
-    expect(internal).toMatchObject({ owner: false, message: "disk went away" });
+    expect(internal).toMatchObject({ owner: null, message: "disk went away" });
     expect((await pool.run({ mode: "answer" })).pid).toBe(pid);
   });
 });

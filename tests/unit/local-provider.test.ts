@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_EMBEDDING_DIMENSIONS, LocalProvider } from "@/lib/ai/local";
-import { cosineSimilarity, meanVector, VectorShapeError } from "@/lib/ai/vector";
+import { meanVector, VectorShapeError } from "@/lib/ai/vector";
+import { cosineSimilarity } from "../vector-math";
 import { extractText } from "@/lib/parsing";
 import { fixturePath } from "../fixtures";
 

@@ -1,12 +1,11 @@
 /** The OpenAI-compatible provider with the real `openai` SDK against the fake API of tests/fake-openai.ts. */
-import { UnrecoverableError } from "bullmq";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { countTokens } from "@/lib/ai/chunking";
 import { AiRateLimitedError, AiRequestError, AiTransientError } from "@/lib/ai/errors";
 import { LocalProvider } from "@/lib/ai/local";
 import { MAX_EMBEDDING_INPUT_TOKENS, MAX_EMBEDDING_INPUTS, OpenAiProvider, type OpenAiSettings } from "@/lib/ai/openai";
 import type { AiRateLimiter } from "@/lib/ai/rate-limit";
-import { cosineSimilarity } from "@/lib/ai/vector";
+import { cosineSimilarity } from "../vector-math";
 import { extractText } from "@/lib/parsing";
 import { fixturePath } from "../fixtures";
 import { FakeOpenAi, fakeSummary } from "../fake-openai";
@@ -151,7 +150,8 @@ describe("OpenAiProvider when the API misbehaves", () => {
     fake.fail(CHAT, { kind: "status", status: 401, message: "Incorrect API key provided" });
     const error = await failure(provider().summarize("text"));
     expect(error).toBeInstanceOf(AiRequestError);
-    expect(error).toBeInstanceOf(UnrecoverableError);
+    // Not transient: the worker fails the document at once instead of retrying.
+    expect(error).toMatchObject({ transient: false, retryable: true });
     expect((error as AiRequestError).userMessage).toBe("The AI service refused the API key.");
     expect(error.message).toContain("401");
     expect(fake.requests).toHaveLength(1);
@@ -168,13 +168,14 @@ describe("OpenAiProvider when the API misbehaves", () => {
     fake.fail(CHAT, { kind: "status", status: 400, message: "This model's maximum context length is 8192 tokens.", code: "context_length_exceeded" });
     const error = await failure(provider().summarize("text"));
     expect((error as AiRequestError).userMessage).toBe("The document is too long for the model even after splitting.");
+    expect(error).toMatchObject({ transient: false, retryable: false });
   });
 
   it("treats a 500 as transient, with a message for when attempts run out, and makes one request only", async () => {
     fake.fail(CHAT, { kind: "status", status: 500 });
     const error = await failure(provider().summarize("text"));
     expect(error).toBeInstanceOf(AiTransientError);
-    expect(error).not.toBeInstanceOf(UnrecoverableError);
+    expect(error).toMatchObject({ transient: true });
     expect((error as AiTransientError).userMessage).toBe("The AI service kept failing (HTTP 500). Try again later.");
     expect(fake.requests).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cosineSimilarity, decodeVector, dotProduct, encodeVector, l2Normalize, VectorShapeError } from "@/lib/ai/vector";
+import { decodeVector, encodeVector, l2Normalize, VectorShapeError } from "@/lib/ai/vector";
+import { cosineSimilarity, dotProduct } from "../vector-math";
 import { entersList, nearest } from "@/lib/similarity";
 
 /** A deterministic pseudo-random source (mulberry32), so failures can be replayed. */

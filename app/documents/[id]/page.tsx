@@ -5,22 +5,16 @@ import { cache } from "react";
 import { LiveDocumentStatus } from "@/app/_components/live-document-status";
 import type { DocumentDetail, DocumentListItem } from "@/lib/document-types";
 import { getDocumentDetail } from "@/lib/documents";
-import { STAGE_LABELS } from "@/lib/events";
-import { NotFoundError } from "@/lib/http";
+import { NotFoundError } from "@/lib/errors";
 import { pageUser } from "@/lib/page-user";
+import { formatTypeName } from "@/lib/parsing/formats";
+import { stageLabel } from "@/lib/pipeline/table";
 
 export const dynamic = "force-dynamic";
 
 interface DocumentPageProps {
   params: Promise<{ id: string }>;
 }
-
-const TYPE_NAMES: Record<string, string> = {
-  "application/pdf": "PDF",
-  "text/plain": "Plain text",
-  "text/markdown": "Markdown",
-  "text/html": "HTML",
-};
 
 const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
@@ -68,7 +62,7 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
           {document.filename} (<a href={`/api/documents/${document.id}/file`}>download</a>)
         </dd>
         <dt>Type</dt>
-        <dd>{TYPE_NAMES[document.mimeType] ?? document.mimeType}</dd>
+        <dd>{formatTypeName(document.mimeType)}</dd>
         <dt>Size</dt>
         <dd>{formatSize(document.size)}</dd>
         <dt>Pages</dt>
@@ -161,7 +155,7 @@ function History({ document }: { document: DocumentDetail }) {
         <tbody>
           {document.runs.map((run) => (
             <tr key={`${run.stage}-${run.startedAt}`}>
-              <td>{STAGE_LABELS[run.stage]}</td>
+              <td>{stageLabel(run.stage)}</td>
               <td>{run.attempt}</td>
               <td>
                 <DateFact iso={run.startedAt} />

@@ -1,6 +1,6 @@
 import { endSession, isSameOrigin, sessionCookie, sessionTokenFrom } from "@/lib/auth";
 import { HttpError } from "@/lib/http";
-import { disconnectCredential } from "@/lib/progress";
+import { disconnectCredential } from "@/lib/socket-emitter";
 import { isFormPost, open } from "@/lib/route";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { deleteDocument } from "@/lib/document-actions";
+import { deleteDocument } from "@/lib/pipeline";
 import { getDocumentDetail } from "@/lib/documents";
 import { routeId, withUser } from "@/lib/route";
 

@@ -1,4 +1,4 @@
-import { cancelDocument } from "@/lib/document-actions";
+import { cancelDocument } from "@/lib/pipeline";
 import { routeId, withUser } from "@/lib/route";
 
 export const dynamic = "force-dynamic";

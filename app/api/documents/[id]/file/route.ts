@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { prisma } from "@/lib/db";
-import { NotFoundError } from "@/lib/http";
+import { NotFoundError } from "@/lib/errors";
 import { routeId, withUser } from "@/lib/route";
 import { openRead } from "@/lib/storage";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { reprocessDocument } from "@/lib/document-actions";
+import { reprocessDocument } from "@/lib/pipeline";
 import { readBody, routeId, withUser } from "@/lib/route";
 
 export const dynamic = "force-dynamic";

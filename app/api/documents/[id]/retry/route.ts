@@ -1,4 +1,4 @@
-import { retryDocument } from "@/lib/document-actions";
+import { retryDocument } from "@/lib/pipeline";
 import { routeId, withUser } from "@/lib/route";
 
 export const dynamic = "force-dynamic";

@@ -1,14 +1,12 @@
 /**
- * The chain extract → summarize → embed → find-similar as one BullMQ flow. BullMQ runs children
- * first, so the last stage is the root and extract the deepest child. Every child fails its
- * parent when it fails, so a failed stage never leaves the chain waiting for ever.
+ * A document's chain as one BullMQ flow, built from the job table. BullMQ runs children first,
+ * so the last stage is the root and the first the deepest child. Every child fails its parent
+ * when it fails, so a failed stage never leaves the chain waiting for ever.
  */
 import type { FlowJob } from "bullmq";
-import { STAGES, type Stage } from "@/lib/events";
-import { defaultJobOptions, flowProducer, queue } from "@/lib/queues";
 import { env } from "@/lib/env";
-import { STAGE_JOBS } from "./registry";
-import { stageJobId, type DocumentJobData } from "./stage";
+import { defaultJobOptions, flowProducer, queue } from "@/lib/queues";
+import { STAGES, stageJobId, stageQueue, type DocumentJobData, type Stage } from "./table";
 
 export interface FlowOptions {
   /** The first stage to run; earlier stages are skipped (their output is kept). */
@@ -21,14 +19,14 @@ export interface FlowOptions {
 
 /** The flow tree for one document, root first. */
 export function documentFlow(documentId: string, options: FlowOptions = {}): FlowJob {
-  const stages = STAGES.slice(STAGES.indexOf(options.from ?? "extract"));
+  const stages = STAGES.slice(STAGES.indexOf(options.from ?? STAGES[0]));
   const data: DocumentJobData = { documentId };
   let node: FlowJob | undefined;
   for (const stage of stages) {
     const isRoot = stage === stages[stages.length - 1];
-    const job: FlowJob = {
+    node = {
       name: stage,
-      queueName: STAGE_JOBS[stage].queue,
+      queueName: stageQueue(stage),
       data,
       prefix: env.QUEUE_PREFIX,
       opts: {
@@ -41,7 +39,6 @@ export function documentFlow(documentId: string, options: FlowOptions = {}): Flo
       },
       children: node ? [node] : undefined,
     };
-    node = job;
   }
   if (!node) throw new Error(`no stages from ${options.from}`);
   return node;
@@ -59,10 +56,9 @@ export async function enqueueDocument(documentId: string, options: FlowOptions =
 export async function removeDocumentJobs(documentId: string): Promise<number> {
   let held = 0;
   for (const stage of [...STAGES].reverse()) {
-    const q = queue(STAGE_JOBS[stage].queue);
+    const q = queue(stageQueue(stage));
     const id = stageJobId(documentId, stage);
-    const job = await q.getJob(id);
-    if (!job) continue;
+    if (!(await q.getJob(id))) continue;
     if ((await q.remove(id, { removeChildren: true })) === 0) held += 1;
   }
   return held;

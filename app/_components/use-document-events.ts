@@ -1,0 +1,58 @@
+"use client";
+
+import { useEffect, useEffectEvent, useState } from "react";
+import type { DocumentProgress } from "@/lib/events";
+import { getSocket, type DocsumSocket } from "./socket";
+
+/** How often `poll` runs while the socket is down and work is still running. */
+const POLL_INTERVAL_MS = 3000;
+
+export interface DocumentEventHandlers {
+  /** On every (re)connect; at once when the socket is already connected. */
+  connect(socket: DocsumSocket): void;
+  progress(event: DocumentProgress): void;
+  deleted(id: string): void;
+  /** Reads over HTTP instead of the socket. */
+  poll(): void;
+}
+
+/**
+ * Follows the page's shared socket with `on`; while the socket is down and `working` holds, calls
+ * `on.poll` every few seconds so a running bar never freezes.
+ */
+export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): void {
+  const [connected, setConnected] = useState(false);
+  const onConnect = useEffectEvent(on.connect);
+  const onProgress = useEffectEvent(on.progress);
+  const onDeleted = useEffectEvent(on.deleted);
+  const onPoll = useEffectEvent(on.poll);
+
+  useEffect(() => {
+    const socket = getSocket();
+    const connect = () => {
+      setConnected(true);
+      onConnect(socket);
+    };
+    const disconnect = () => setConnected(false);
+    const progress = (event: DocumentProgress) => onProgress(event);
+    const deleted = ({ id }: { id: string }) => onDeleted(id);
+    socket.on("connect", connect);
+    socket.on("disconnect", disconnect);
+    socket.on("document:progress", progress);
+    socket.on("document:deleted", deleted);
+    if (socket.connected) connect();
+    return () => {
+      socket.off("connect", connect);
+      socket.off("disconnect", disconnect);
+      socket.off("document:progress", progress);
+      socket.off("document:deleted", deleted);
+    };
+  }, []);
+
+  const polling = !connected && working;
+  useEffect(() => {
+    if (!polling) return;
+    const timer = setInterval(() => onPoll(), POLL_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [polling]);
+}

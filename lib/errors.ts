@@ -1,0 +1,76 @@
+/**
+ * Errors of the domain, free of HTTP: the route layer maps them to statuses in one place
+ * (lib/http.ts). Their messages are written for the person who made the request.
+ */
+
+/** A refusal whose message may be shown to the person as it is. */
+export class DomainError extends Error {
+  override name = "DomainError";
+}
+
+/** The request's input is malformed or out of range. */
+export class InvalidInputError extends DomainError {
+  override name = "InvalidInputError";
+}
+
+/** The thing asked for does not exist, or belongs to someone else (the two answer alike). */
+export class NotFoundError extends DomainError {
+  override name = "NotFoundError";
+  constructor(message = "Document not found") {
+    super(message);
+  }
+}
+
+/** The action does not apply to the thing in its current state. */
+export class ConflictError extends DomainError {
+  override name = "ConflictError";
+}
+
+/** The person may not do this. */
+export class ForbiddenError extends DomainError {
+  override name = "ForbiddenError";
+}
+
+/** A file or a request is larger than allowed. */
+export class TooLargeError extends DomainError {
+  override name = "TooLargeError";
+}
+
+/** A file's content is of a type the app does not read. */
+export class UnsupportedTypeError extends DomainError {
+  override name = "UnsupportedTypeError";
+}
+
+/** The person has used up a limit for now; `retryAfterSeconds` says when it frees up. */
+export class TooManyRequestsError extends DomainError {
+  override name = "TooManyRequestsError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A failure explained to the owner of the document (or question) it ends. `userMessage` is
+ * written for them; `message` may carry the operator's detail (it defaults to `userMessage`).
+ * `code` names the kind of failure for programs, `retryable` says whether trying again may help
+ * (false: the file itself is the problem), and `transient` whether the queue should retry it with
+ * backoff before giving up (true) or end the job at once (false).
+ */
+export class OwnerFacingError extends Error {
+  override name = "OwnerFacingError";
+  readonly userMessage: string;
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly transient: boolean;
+
+  constructor(userMessage: string, options: { code: string; retryable: boolean; transient?: boolean; detail?: string; cause?: unknown }) {
+    super(options.detail ?? userMessage, { cause: options.cause });
+    this.userMessage = userMessage;
+    this.code = options.code;
+    this.retryable = options.retryable;
+    this.transient = options.transient ?? false;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The document formats the app reads, one row each: what detection answers, what the file dialog
+ * offers and how pages and messages name them. Browser-safe: data only.
+ */
+
+/** How a format is named inside a sentence: in full, short, or short for several files. */
+export type FormatWording = "full" | "short" | "plural";
+
+interface FormatRow {
+  mimeType: string;
+  /** How the document page names the format. */
+  name: string;
+  /** The format inside a sentence ("Upload PDF, plain text… files", "Upload PDFs, text…"). */
+  inText: Record<FormatWording, string>;
+  /** The file name endings the file dialog offers. */
+  extensions: readonly string[];
+}
+
+/** The formats, in the order texts list them. */
+export const FORMATS = [
+  {
+    mimeType: "application/pdf",
+    name: "PDF",
+    inText: { full: "PDF", short: "PDF", plural: "PDFs" },
+    extensions: [".pdf"],
+  },
+  {
+    mimeType: "text/plain",
+    name: "Plain text",
+    inText: { full: "plain text", short: "text", plural: "text" },
+    extensions: [".txt"],
+  },
+  {
+    mimeType: "text/markdown",
+    name: "Markdown",
+    inText: { full: "Markdown", short: "Markdown", plural: "Markdown" },
+    extensions: [".md", ".markdown"],
+  },
+  {
+    mimeType: "text/html",
+    name: "HTML",
+    inText: { full: "HTML", short: "HTML", plural: "HTML" },
+    extensions: [".html", ".htm"],
+  },
+] as const satisfies readonly FormatRow[];
+
+export type SupportedMimeType = (typeof FORMATS)[number]["mimeType"];
+
+/** The document types the app can read. */
+export const SUPPORTED_MIME_TYPES: readonly SupportedMimeType[] = FORMATS.map((format) => format.mimeType);
+
+/** The file dialog's `accept` list; the server still judges every file by its content. */
+export const ACCEPT_EXTENSIONS = FORMATS.flatMap((format) => format.extensions).join(",");
+
+/** How a page names a document's type ("Plain text"); an unknown type reads as itself. */
+export function formatTypeName(mimeType: string): string {
+  return FORMATS.find((format) => format.mimeType === mimeType)?.name ?? mimeType;
+}
+
+/** The formats as a list inside a sentence: formatList("or") is "PDF, plain text, Markdown or HTML". */
+export function formatList(conjunction: string, wording: FormatWording = "full"): string {
+  const names = FORMATS.map((format) => format.inText[wording]);
+  return `${names.slice(0, -1).join(", ")} ${conjunction} ${names[names.length - 1]}`;
+}

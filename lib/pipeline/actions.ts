@@ -1,0 +1,71 @@
+/**
+ * What a person can do to a document besides uploading it: cancel, retry, re-run (now or at a
+ * given time) and delete. Each checks that the action applies (ConflictError otherwise) and
+ * answers the document's new state.
+ */
+import { requestCancel } from "@/lib/cancellation";
+import { prisma } from "@/lib/db";
+import type { DocumentDetail } from "@/lib/document-types";
+import { getDocumentDetail } from "@/lib/documents";
+import { ConflictError, NotFoundError } from "@/lib/errors";
+import { PRIORITY } from "@/lib/queues";
+import { remove } from "@/lib/storage";
+import { enqueueDocument, removeDocumentJobs } from "./flow";
+import { isId } from "./ids";
+import { isActive, isRetryable } from "./statuses";
+import { STAGES, type Stage } from "./table";
+import { announceDeleted, cancelDocumentState, requeueDocument } from "./transitions";
+
+async function findOwned(ownerId: string, id: string) {
+  const document = isId(id)
+    ? await prisma.document.findFirst({ where: { id, ownerId }, select: { status: true, stage: true, storageKey: true } })
+    : null;
+  if (!document) throw new NotFoundError();
+  return document;
+}
+
+/** Stops a queued or running document: waiting jobs are removed, running ones aborted. */
+export async function cancelDocument(ownerId: string, id: string): Promise<DocumentDetail> {
+  const document = await findOwned(ownerId, id);
+  if (!(await cancelDocumentState(id))) {
+    throw new ConflictError(`Only a queued or running document can be cancelled; this one is ${document.status}.`);
+  }
+  await removeDocumentJobs(id);
+  await requestCancel(id);
+  return getDocumentDetail(ownerId, id);
+}
+
+/** Runs a failed or cancelled document again from the stage where it stopped, keeping earlier stages' output. */
+export async function retryDocument(ownerId: string, id: string): Promise<DocumentDetail> {
+  const document = await findOwned(ownerId, id);
+  if (!isRetryable(document.status)) {
+    throw new ConflictError(`Only a failed or cancelled document can be retried; this one is ${document.status}.`);
+  }
+  await restart(id, document.stage, 0);
+  return getDocumentDetail(ownerId, id);
+}
+
+/** Runs a finished document's whole chain again, now or at `at` (for example after changing the provider). */
+export async function reprocessDocument(ownerId: string, id: string, at?: Date): Promise<DocumentDetail> {
+  const document = await findOwned(ownerId, id);
+  if (isActive(document.status)) throw new ConflictError("This document is already being processed.");
+  const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
+  await restart(id, STAGES[0], delay);
+  return getDocumentDetail(ownerId, id);
+}
+
+async function restart(id: string, stage: Stage, delay: number) {
+  if ((await removeDocumentJobs(id)) > 0) throw new ConflictError("This document's last run is still stopping; try again in a moment.");
+  await requeueDocument(id, stage);
+  await enqueueDocument(id, { from: stage, delay, priority: PRIORITY.interactive });
+}
+
+/** Deletes a document: its jobs, its row (and so its place in other documents' similar lists), and its file. */
+export async function deleteDocument(ownerId: string, id: string): Promise<void> {
+  const document = await findOwned(ownerId, id);
+  await prisma.document.delete({ where: { id } });
+  await removeDocumentJobs(id);
+  await requestCancel(id);
+  await remove(document.storageKey);
+  announceDeleted(ownerId, id);
+}

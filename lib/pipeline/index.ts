@@ -1,0 +1,21 @@
+/**
+ * The pipeline's public surface for servers, the worker and scripts. Browser code imports the
+ * browser-safe parts directly: ./table (stages, queues, job kinds), ./statuses and ./ids.
+ */
+export * from "./table";
+export * from "./statuses";
+export { isId } from "./ids";
+export { documentFlow, enqueueDocument, removeDocumentJobs, type FlowOptions } from "./flow";
+export { submitDocuments, type Submitted } from "./submit";
+export { cancelDocument, deleteDocument, reprocessDocument, retryDocument } from "./actions";
+export type { Failure } from "./rules";
+export {
+  announce,
+  announceDeleted,
+  completeStage,
+  failDocument,
+  progressReporter,
+  requeueDocument,
+  StaleDocumentError,
+  startStage,
+} from "./transitions";

@@ -1,0 +1,33 @@
+/**
+ * The one way documents enter the pipeline, for uploads and imports alike: create the rows,
+ * enqueue each new document's chain, announce it.
+ */
+import type { Document } from "@/lib/generated/prisma/client";
+import { createDocuments } from "@/lib/documents";
+import { logger } from "@/lib/logger";
+import type { ReceivedFile } from "@/lib/upload";
+import { enqueueDocument } from "./flow";
+import { announce } from "./transitions";
+
+export interface Submitted {
+  document: Document;
+  /** The owner already had this content: `document` is the existing one, and nothing was queued. */
+  duplicate: boolean;
+}
+
+/**
+ * Creates a document per stored file and starts its processing. The rows are committed first:
+ * if Redis cannot take a chain now, that document stays queued in the database and the
+ * reconciler enqueues it later, so a stored upload is never refused or lost.
+ */
+export async function submitDocuments(ownerId: string, files: ReceivedFile[], { priority }: { priority: number }): Promise<Submitted[]> {
+  const created = await createDocuments(ownerId, files);
+  for (const { document, duplicate } of created) {
+    if (duplicate) continue;
+    await enqueueDocument(document.id, { priority }).catch((error: Error) =>
+      logger.error("enqueue failed; left for the reconciler", { documentId: document.id, error: error.message }),
+    );
+    announce(document);
+  }
+  return created;
+}

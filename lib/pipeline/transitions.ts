@@ -1,0 +1,116 @@
+/**
+ * The one owner of a document's state transitions: start, progress, complete, fail, requeue,
+ * cancel. Each moves the state in the database first (stage output in the same update) and then
+ * announces it to the owner's browsers; nothing else announces document state.
+ */
+import "./prisma-names";
+import type { Document, Prisma } from "@/lib/generated/prisma/client";
+import { prisma } from "@/lib/db";
+import { isRecordNotFound } from "@/lib/prisma-errors";
+import { emitDeleted, emitProgress } from "@/lib/socket-emitter";
+import { cancelUpdate, completeUpdate, failUpdate, ProgressThrottle, requeueUpdate, startUpdate, type Failure } from "./rules";
+import { ACTIVE_STATUSES } from "./statuses";
+import { overallProgress, type Stage } from "./table";
+
+const EMIT_EVERY_MS = 200;
+const PERSIST_EVERY_MS = 1_000;
+const ACTIVE = [...ACTIVE_STATUSES];
+
+/** The document was cancelled, deleted or restarted while a stage ran: its result is dropped. */
+export class StaleDocumentError extends Error {
+  constructor(documentId: string) {
+    super(`document ${documentId} changed while its stage ran`);
+    this.name = "StaleDocumentError";
+  }
+}
+
+type AnnouncedFields = Pick<Document, "id" | "ownerId" | "status" | "stage" | "progress" | "error" | "errorRetryable">;
+
+/** Sends a document's current state to every browser of its owner. */
+export function announce(doc: AnnouncedFields): void {
+  emitProgress(doc.ownerId, {
+    id: doc.id,
+    status: doc.status,
+    stage: doc.stage,
+    progress: doc.progress,
+    error: doc.error,
+    retryable: doc.errorRetryable,
+  });
+}
+
+/** Tells the owner's browsers that a document is gone. */
+export function announceDeleted(ownerId: string, id: string): void {
+  emitDeleted(ownerId, id);
+}
+
+function staleIfMissing(documentId: string) {
+  return (error: unknown): never => {
+    throw isRecordNotFound(error) ? new StaleDocumentError(documentId) : error;
+  };
+}
+
+/** Marks a stage as running; returns the updated document (StaleDocumentError if it stopped meanwhile). */
+export async function startStage(document: Document, stage: Stage): Promise<Document> {
+  const updated = await prisma.document
+    .update({ where: { id: document.id, status: { in: ACTIVE } }, data: startUpdate(document, stage, new Date()) })
+    .catch(staleIfMissing(document.id));
+  announce(updated);
+  return updated;
+}
+
+/** Stores a stage's output and moves the document to the next stage, or to done after the last. */
+export async function completeStage(
+  document: Document,
+  stage: Stage,
+  output: Prisma.DocumentUpdateInput,
+  tx: Prisma.TransactionClient = prisma,
+): Promise<Document> {
+  const updated = await tx.document
+    // Only a document still processing this stage takes the result.
+    .update({ where: { id: document.id, status: "processing", stage }, data: { ...output, ...completeUpdate(stage, new Date()) } })
+    .catch(staleIfMissing(document.id));
+  announce(updated);
+  return updated;
+}
+
+/** Marks a queued or running document failed at a stage, with a message written for its owner. */
+export async function failDocument(documentId: string, stage: Stage, failure: Failure): Promise<void> {
+  const { count } = await prisma.document.updateMany({
+    where: { id: documentId, status: { in: ACTIVE } },
+    data: failUpdate(stage, failure, new Date()),
+  });
+  const updated = count > 0 ? await prisma.document.findUnique({ where: { id: documentId } }) : null;
+  if (updated) announce(updated);
+}
+
+/** Queues a document again from `stage`; returns the updated document. */
+export async function requeueDocument(documentId: string, stage: Stage): Promise<Document> {
+  const updated = await prisma.document.update({ where: { id: documentId }, data: requeueUpdate(stage) });
+  announce(updated);
+  return updated;
+}
+
+/** Stops a queued or running document; false when it was neither. */
+export async function cancelDocumentState(documentId: string): Promise<boolean> {
+  const { count } = await prisma.document.updateMany({
+    where: { id: documentId, status: { in: ACTIVE } },
+    data: cancelUpdate(new Date()),
+  });
+  const updated = count > 0 ? await prisma.document.findUnique({ where: { id: documentId } }) : null;
+  if (updated) announce(updated);
+  return count > 0;
+}
+
+/** A throttled reporter of progress inside a stage: frequent events, rarer database writes. */
+export function progressReporter(document: Document, stage: Stage): (fraction: number) => Promise<void> {
+  const throttle = new ProgressThrottle(EMIT_EVERY_MS, PERSIST_EVERY_MS, Date.now());
+  return async (fraction: number) => {
+    const progress = overallProgress(stage, fraction);
+    const { emit, persist } = throttle.next(progress, Date.now());
+    if (!emit) return;
+    announce({ ...document, status: "processing", stage, progress, error: null, errorRetryable: null });
+    if (persist) {
+      await prisma.document.updateMany({ where: { id: document.id, status: "processing", stage }, data: { progress } });
+    }
+  };
+}

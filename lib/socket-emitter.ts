@@ -1,0 +1,42 @@
+/**
+ * The Socket.IO emitter over Redis: any process (worker, web, script) sends events through it,
+ * and the web processes' adapter relays them to the browsers in the named rooms.
+ */
+import { Emitter } from "@socket.io/redis-emitter";
+import type { Redis } from "ioredis";
+import { closeOnExit } from "./connections";
+import { credentialRoom, ownerRoom, type DocumentProgress, type ServerToClientEvents } from "./events";
+import { env } from "./env";
+import { createFailFastConnection } from "./redis";
+
+/** The Redis channel prefix shared by the emitter and the web processes' adapter. */
+export const SOCKET_CHANNEL_KEY = `${env.QUEUE_PREFIX}-socket.io`;
+
+const cache = globalThis as unknown as { emitter?: Emitter<ServerToClientEvents> };
+
+function emitter(): Emitter<ServerToClientEvents> {
+  if (!cache.emitter) {
+    const redis: Redis = createFailFastConnection();
+    cache.emitter = new Emitter<ServerToClientEvents>(redis, { key: SOCKET_CHANNEL_KEY });
+    closeOnExit("socket emitter", async () => {
+      cache.emitter = undefined;
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
+  return cache.emitter;
+}
+
+/** Sends a document's new state to every browser of its owner. */
+export function emitProgress(ownerId: string, payload: DocumentProgress): void {
+  emitter().to(ownerRoom(ownerId)).emit("document:progress", payload);
+}
+
+/** Tells the owner's browsers that a document is gone. */
+export function emitDeleted(ownerId: string, id: string): void {
+  emitter().to(ownerRoom(ownerId)).emit("document:deleted", { id });
+}
+
+/** Closes the live connections opened with a session or token that has just ended, in every web process. */
+export function disconnectCredential(credential: string): void {
+  emitter().in(credentialRoom(credential)).disconnectSockets(true);
+}
