@@ -5,50 +5,15 @@
  * Redis PUBLISH relayed by a bare Socket.IO server (own process) to the same kind of client.
  */
 import { Redis } from "ioredis";
-import { io, type Socket } from "socket.io-client";
 import { api } from "../tests/integration/client";
-import { log, QUICK, result, runFigure } from "./lib/figure";
+import { QUICK, runFigure } from "./lib/figure";
+import { alternatingBlocks, connect, latencyResults, pingPong } from "./lib/latency";
 import { BENCH_REDIS_URL, startBenchStack, startHelper, stopHelper, uniquePrefix } from "./lib/stack";
-import { median, quantile } from "./lib/stats";
 
 const EVENTS = 1000;
 const WARMUP = 100;
 const BLOCKS = QUICK ? 2 : 5;
 const TIMEOUT_MS = 5_000;
-
-type Send = (id: string) => void;
-
-async function connect(url: string, token?: string): Promise<Socket> {
-  const socket = io(url, { transports: ["websocket"], reconnection: false, auth: token ? { token } : {} });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
-  return socket;
-}
-
-/** Sends `count` events one after the other, each once the previous arrived; their latencies in ms. */
-async function pingPong(socket: Socket, send: Send, tag: string, count: number): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = `${tag}-${i}`;
-    const arrived = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`event ${id} did not arrive within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-      const listener = (event: { id: string }) => {
-        if (event.id !== id) return;
-        clearTimeout(timer);
-        socket.off("document:progress", listener);
-        resolve();
-      };
-      socket.on("document:progress", listener);
-    });
-    const start = process.hrtime.bigint();
-    send(id);
-    await arrived;
-    latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return latencies;
-}
 
 runFigure(async () => {
   const stack = await startBenchStack("progress");
@@ -67,36 +32,13 @@ runFigure(async () => {
     const app = { socket: appSocket, send: (id: string) => emitProgress(me.user.id, progress(id)) };
     const base = { socket: relaySocket, send: (id: string) => void publisher.publish(channel, JSON.stringify(progress(id))) };
 
-    await pingPong(app.socket, app.send, "warm-app", WARMUP);
-    await pingPong(base.socket, base.send, "warm-base", WARMUP);
+    const events = (target: typeof app, tag: string, count: number) => pingPong(target.socket, "document:progress", target.send, tag, count, TIMEOUT_MS);
+    await events(app, "warm-app", WARMUP);
+    await events(base, "warm-base", WARMUP);
     const perBlock = EVENTS / BLOCKS;
-    const runs = { app: { p50: [] as number[], p95: [] as number[] }, base: { p50: [] as number[], p95: [] as number[] } };
-    for (let block = 0; block < BLOCKS; block++) {
-      const order = block % 2 === 0 ? (["app", "base"] as const) : (["base", "app"] as const);
-      for (const target of order) {
-        const { socket, send } = target === "app" ? app : base;
-        const latencies = await pingPong(socket, send, `${target}-${block}`, perBlock);
-        runs[target].p50.push(quantile(latencies, 0.5));
-        runs[target].p95.push(quantile(latencies, 0.95));
-      }
-      log(`progress: block ${block + 1}/${BLOCKS}: app p95 ${runs.app.p95.at(-1)!.toFixed(2)} ms, bare p95 ${runs.base.p95.at(-1)!.toFixed(2)} ms`);
-    }
+    const runs = await alternatingBlocks("progress", BLOCKS, (target, block) => events(target === "app" ? app : base, `${target}-${block}`, perBlock));
     const baseline = "raw Redis PUBLISH relayed by a bare Socket.IO server (own process)";
-    const details = { events: EVENTS, blocks: BLOCKS, baselineRuns: runs.base };
-    return [
-      result({
-        name: "progress latency p95",
-        value: median(runs.app.p95),
-        unit: "ms",
-        baseline,
-        baselineValue: median(runs.base.p95),
-        runs: runs.app.p95,
-        goal: "p95 ratio ≤ 2",
-        met: median(runs.app.p95) / median(runs.base.p95) <= 2,
-        details,
-      }),
-      result({ name: "progress latency p50", value: median(runs.app.p50), unit: "ms", baseline, baselineValue: median(runs.base.p50), runs: runs.app.p50 }),
-    ];
+    return latencyResults("progress latency", runs, baseline, { goals: ["p95"], details: { events: EVENTS, blocks: BLOCKS } });
   } finally {
     appSocket.close();
     relaySocket.close();

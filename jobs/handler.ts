@@ -4,8 +4,8 @@ import type { Document, Prisma } from "@/lib/generated/prisma/client";
 export interface StageContext {
   document: Document;
   signal: AbortSignal;
-  /** Reports the fraction (0..1) of this stage's work done; throttled by the runner. */
-  reportProgress(fraction: number): Promise<void>;
+  /** Reports the fraction (0..1) of this stage's work done, and what it is doing now ("part 3 of 9"); throttled by the runner. */
+  reportProgress(fraction: number, detail?: string): Promise<void>;
   /**
    * Commits the stage's output and moves the document on, inside `tx` when given. Only a handler
    * that must commit inside its own transaction calls it; the others return their output.

@@ -5,6 +5,13 @@
 import type { DocumentStatus } from "./pipeline/statuses";
 import type { Stage } from "./pipeline/table";
 
+/** A summary being written: the whole text so far (GET /api/documents/:id `summaryDraft`). */
+export interface SummaryDraft {
+  text: string;
+  /** The call that writes it broke off and starts again: the text begins anew from "". */
+  retrying?: true;
+}
+
 /** A row of the owner's document list (GET /api/documents). */
 export interface DocumentListItem {
   id: string;
@@ -16,6 +23,8 @@ export interface DocumentListItem {
   error: string | null;
   /** With a failure: whether trying again may succeed (false: the file itself is the problem); null otherwise. */
   retryable?: boolean | null;
+  /** The summary being written now, while the summarize stage runs; null otherwise. */
+  summaryDraft?: SummaryDraft | null;
   createdAt: string;
 }
 
@@ -42,7 +51,9 @@ export interface DocumentDetail extends DocumentListItem {
   mimeType: string;
   size: number;
   pages: number | null;
+  /** The last complete summary: kept while a new one is written, replaced when it is done. */
   summary: string | null;
+  summaryDraft: SummaryDraft | null;
   provider: string | null;
   summaryModel: string | null;
   similar: SimilarDocument[];

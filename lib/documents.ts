@@ -1,5 +1,6 @@
 /** The documents domain: create from an upload, list and read, always scoped to an owner. */
-import type { DocumentDetail, DocumentListItem, UploadedDocument } from "./document-types";
+import { readDraft, readDrafts } from "./ai/summary-draft";
+import type { DocumentDetail, DocumentListItem, SummaryDraft, UploadedDocument } from "./document-types";
 import type { Document } from "./generated/prisma/client";
 import { prisma } from "./db";
 import { NotFoundError } from "./errors";
@@ -13,8 +14,8 @@ export function titleFromFilename(filename: string): string {
   return filename.replace(/\.[A-Za-z0-9]{1,8}$/, "") || filename;
 }
 
-/** A document as a row of the list (the list, the document page's live part). */
-export function toListItem(doc: Omit<Document, "text" | "vector">): DocumentListItem {
+/** A document as a row of the list (the list, the document page's live part), with its summary being written, if any. */
+export function toListItem(doc: Omit<Document, "text" | "vector">, summaryDraft: SummaryDraft | null = null): DocumentListItem {
   return {
     id: doc.id,
     title: doc.title,
@@ -24,6 +25,7 @@ export function toListItem(doc: Omit<Document, "text" | "vector">): DocumentList
     progress: doc.progress,
     error: doc.error,
     retryable: doc.errorRetryable,
+    summaryDraft,
     createdAt: doc.createdAt.toISOString(),
   };
 }
@@ -72,7 +74,8 @@ export async function listDocuments(ownerId: string, query?: string): Promise<Do
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     omit: { text: true, vector: true },
   });
-  return docs.map(toListItem);
+  const drafts = await readDrafts(docs);
+  return docs.map((doc) => toListItem(doc, drafts.get(doc.id) ?? null));
 }
 
 /** One of the owner's documents with its summary and similar documents; NotFoundError otherwise. */
@@ -92,6 +95,7 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
   if (!doc) throw new NotFoundError();
   return {
     ...toListItem(doc),
+    summaryDraft: await readDraft(doc),
     mimeType: doc.mimeType,
     size: doc.size,
     pages: doc.pages,

@@ -2,6 +2,7 @@
  * Socket.IO event maps and rooms, shared by the web server, the worker's emitter and the browser.
  * This module must stay free of server-only imports: the browser bundle imports it.
  */
+import type { SummaryDraft } from "./document-types";
 import type { Stage } from "./pipeline/table";
 import type { DocumentStatus } from "./pipeline/statuses";
 
@@ -14,15 +15,34 @@ export interface DocumentProgress {
   error?: string | null;
   /** With a failure: whether trying again may succeed (false: the file itself is the problem). */
   retryable?: boolean | null;
+  /** What the running stage is doing now, for example "part 3 of 9"; live events only. */
+  detail?: string;
+}
+
+/**
+ * The summary as it is written. `text` is the whole draft so far, never a delta: each event's
+ * text extends the one before, and the last has `done: true` and the final text, the stored
+ * summary. An event with `retrying: true` (and empty text) says the call that writes it starts
+ * again from its beginning; the events after it grow from "" again.
+ */
+export interface DocumentSummaryEvent {
+  id: string;
+  text: string;
+  done: boolean;
+  retrying?: true;
 }
 
 export interface ServerToClientEvents {
   "document:progress": (payload: DocumentProgress) => void;
+  "document:summary": (payload: DocumentSummaryEvent) => void;
   "document:deleted": (payload: { id: string }) => void;
 }
 
+/** A followed document's state now, with the summary being written (if any). */
+export type FollowedDocument = DocumentProgress & { summaryDraft: SummaryDraft | null };
+
 /** The answer to `document:follow`: the document's state now, or why not. */
-export type FollowAnswer = { ok: true; document: DocumentProgress } | { ok: false; error: string };
+export type FollowAnswer = { ok: true; document: FollowedDocument } | { ok: false; error: string };
 
 export interface ClientToServerEvents {
   /**

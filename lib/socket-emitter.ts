@@ -5,7 +5,7 @@
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
 import { closeOnExit } from "./connections";
-import { credentialRoom, ownerRoom, type DocumentProgress, type ServerToClientEvents } from "./events";
+import { credentialRoom, ownerRoom, type DocumentProgress, type DocumentSummaryEvent, type ServerToClientEvents } from "./events";
 import { env } from "./env";
 import { createFailFastConnection } from "./redis";
 
@@ -29,6 +29,11 @@ function emitter(): Emitter<ServerToClientEvents> {
 /** Sends a document's new state to every browser of its owner. */
 export function emitProgress(ownerId: string, payload: DocumentProgress): void {
   emitter().to(ownerRoom(ownerId)).emit("document:progress", payload);
+}
+
+/** Sends a document's summary as written so far (or, with `done`, its final text) to every browser of its owner. */
+export function emitSummary(ownerId: string, payload: DocumentSummaryEvent): void {
+  emitter().to(ownerRoom(ownerId)).emit("document:summary", payload);
 }
 
 /** Tells the owner's browsers that a document is gone. */

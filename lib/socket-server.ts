@@ -6,6 +6,7 @@
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
+import { readDraft } from "./ai/summary-draft";
 import { authenticateWith, type CurrentUser } from "./auth";
 import { prisma } from "./db";
 import { credentialRoom, ownerRoom, type ClientToServerEvents, type FollowAnswer, type ServerToClientEvents } from "./events";
@@ -22,7 +23,7 @@ interface SocketData {
 export type SocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 
-/** The state of one of the owner's documents, or "not found" for anything else. */
+/** The state of one of the owner's documents with its summary being written, or "not found" for anything else. */
 async function follow(ownerId: string, id: unknown): Promise<FollowAnswer> {
   const parsed = idSchema.safeParse(id);
   if (!parsed.success) return { ok: false, error: "That is not a document id." };
@@ -32,7 +33,7 @@ async function follow(ownerId: string, id: unknown): Promise<FollowAnswer> {
   });
   if (!document) return { ok: false, error: "Document not found" };
   const { errorRetryable, ...state } = document;
-  return { ok: true, document: { ...state, retryable: errorRetryable } };
+  return { ok: true, document: { ...state, retryable: errorRetryable, summaryDraft: await readDraft(document) } };
 }
 
 /** Attaches Socket.IO to an HTTP server; returns the server and a close function. */

@@ -1,10 +1,11 @@
 import Link from "next/link";
-import type { DocumentListItem } from "@/lib/document-types";
 import { STATUS_LABELS } from "@/lib/pipeline/statuses";
+import type { LiveItem } from "./live-list";
+import { firstLine } from "./live-summary";
 import { ProgressBar } from "./progress-bar";
 
-/** The owner's documents, each with its live progress and, when it failed, why. */
-export function DocumentList({ documents }: { documents: DocumentListItem[] }) {
+/** The owner's documents, each with its live progress, the first line of a summary being written and, when it failed, why. */
+export function DocumentList({ documents }: { documents: LiveItem[] }) {
   if (documents.length === 0) {
     return <p className="empty-note">No documents yet. Upload a file to see its summary here.</p>;
   }
@@ -19,7 +20,12 @@ export function DocumentList({ documents }: { documents: DocumentListItem[] }) {
             <span className={`status status-${doc.status}`}>{STATUS_LABELS[doc.status]}</span>
           </div>
           <p className="document-filename">{doc.filename}</p>
-          <ProgressBar title={doc.title} status={doc.status} stage={doc.stage} progress={doc.progress} />
+          <ProgressBar title={doc.title} status={doc.status} stage={doc.stage} progress={doc.progress} detail={doc.detail} />
+          {doc.summaryDraft && firstLine(doc.summaryDraft) ? (
+            <p className="document-draft" data-testid="summary-draft-line">
+              {firstLine(doc.summaryDraft)}
+            </p>
+          ) : null}
           {doc.status === "failed" && doc.error ? <p className="document-error">{doc.error}</p> : null}
         </li>
       ))}

@@ -2,16 +2,23 @@
  * The merge behind the live views: snapshots, progress events and uploads folded into what the
  * page shows. React-free, so it runs (and is tested) without a browser.
  */
-import type { DocumentListItem, UploadedDocument } from "@/lib/document-types";
-import type { DocumentProgress } from "@/lib/events";
+import type { DocumentListItem, SummaryDraft, UploadedDocument } from "@/lib/document-types";
+import type { DocumentProgress, DocumentSummaryEvent } from "@/lib/events";
+import { applySummaryEvent, draftAfter } from "./live-summary";
 
 type DocumentState = Pick<DocumentListItem, "status" | "stage" | "progress" | "error" | "retryable">;
+
+/** A document as a live view shows it: its row, and what its running stage is doing now. */
+export type LiveItem = DocumentListItem & { detail?: string };
+
+/** A progress event, or a fresh read of a document's state (which carries its summary draft). */
+export type DocumentUpdate = DocumentProgress & { summaryDraft?: SummaryDraft | null };
 
 /** Reads the owner's documents now (GET /api/documents in the browser). */
 export type SnapshotLoader = () => Promise<DocumentListItem[]>;
 
 /** A newer state of a document; a bar never moves backwards unless the status changes. */
-function advance(current: DocumentListItem, next: DocumentState): DocumentListItem {
+function advance<T extends LiveItem>(current: T, next: DocumentState): T {
   const { status, stage, progress, error, retryable } = next;
   if (status === current.status && progress < current.progress) return { ...current, error, retryable };
   return { ...current, status, stage, progress, error, retryable };
@@ -28,8 +35,9 @@ function stateOf(event: DocumentProgress, current: DocumentListItem): DocumentSt
 }
 
 /** A document after a progress event or a fresh read of its state, by the no-going-backwards rule. */
-export function applyProgress(current: DocumentListItem, event: DocumentProgress): DocumentListItem {
-  return advance(current, stateOf(event, current));
+export function applyProgress<T extends LiveItem>(current: T, event: DocumentUpdate): T {
+  const next = advance(current, stateOf(event, current));
+  return { ...next, detail: event.detail, summaryDraft: draftAfter(current.summaryDraft, event.summaryDraft, next) };
 }
 
 /**
@@ -37,7 +45,7 @@ export function applyProgress(current: DocumentListItem, event: DocumentProgress
  * while a snapshot loads are replayed on top of it, so a late snapshot never undoes them.
  */
 export class LiveList {
-  private items: DocumentListItem[];
+  private items: LiveItem[];
   /** Documents this page uploaded that no snapshot has shown yet. */
   private readonly uploadedOnly = new Set<string>();
   private loading = false;
@@ -45,9 +53,9 @@ export class LiveList {
   private buffered: DocumentProgress[] = [];
 
   constructor(
-    initial: DocumentListItem[],
+    initial: LiveItem[],
     private readonly loadSnapshot: SnapshotLoader,
-    private readonly onChange: (items: DocumentListItem[]) => void,
+    private readonly onChange: (items: LiveItem[]) => void,
   ) {
     this.items = initial;
   }
@@ -58,6 +66,12 @@ export class LiveList {
     if (!this.applyEvent(event) && !this.loading) void this.refresh();
   }
 
+  /** Applies a summary event to its document's draft (the first line shows in the list); other documents' events are ignored. */
+  applySummary(event: DocumentSummaryEvent): void {
+    const current = this.items.find((item) => item.id === event.id);
+    if (current) this.commit(this.items.map((item) => (item === current ? applySummaryEvent(item, event) : item)));
+  }
+
   /** Drops a deleted document. */
   remove(id: string): void {
     this.uploadedOnly.delete(id);
@@ -66,7 +80,7 @@ export class LiveList {
 
   /** Shows documents answered by an upload at once, before any snapshot or event names them. */
   addUploaded(uploaded: UploadedDocument[]): void {
-    const fresh: DocumentListItem[] = [];
+    const fresh: LiveItem[] = [];
     let items = this.items;
     for (const doc of uploaded) {
       const current = items.find((item) => item.id === doc.id);
@@ -119,13 +133,15 @@ export class LiveList {
     const merged = snapshot.map((doc) => {
       this.uploadedOnly.delete(doc.id);
       const current = byId.get(doc.id);
-      return current ? advance({ ...doc, ...pickState(current) }, doc) : doc;
+      if (!current) return doc;
+      const advanced = advance({ ...doc, ...pickState(current) }, doc);
+      return { ...advanced, summaryDraft: draftAfter(current.summaryDraft, doc.summaryDraft, advanced) };
     });
     const notYetListed = this.items.filter((item) => this.uploadedOnly.has(item.id));
     this.commit([...notYetListed, ...merged]);
   }
 
-  private commit(items: DocumentListItem[]): void {
+  private commit(items: LiveItem[]): void {
     this.items = items;
     this.onChange(items);
   }

@@ -7,10 +7,12 @@ export interface ProgressBarProps {
   status: DocumentStatus;
   stage: Stage;
   progress: number;
+  /** What the running stage is doing now, e.g. "part 3 of 9". */
+  detail?: string;
 }
 
-/** The words under a bar: the running stage and percentage, or how the document ended. */
-function progressText({ status, stage, progress }: Omit<ProgressBarProps, "title">): string {
+/** The words under a bar: the running stage (and what it is doing) and percentage, or how the document ended. */
+function progressText({ status, stage, progress, detail }: Omit<ProgressBarProps, "title">): string {
   switch (status) {
     case "queued":
       return `Queued · ${progress}%`;
@@ -21,14 +23,14 @@ function progressText({ status, stage, progress }: Omit<ProgressBarProps, "title
     case "cancelled":
       return "Cancelled";
     default:
-      return `${stageLabel(stage)} · ${progress}%`;
+      return detail ? `${stageLabel(stage)} · ${detail} · ${progress}%` : `${stageLabel(stage)} · ${progress}%`;
   }
 }
 
 /** One document's processing progress: an accessible bar with its stage label. */
-export function ProgressBar({ title, status, stage, progress }: ProgressBarProps) {
+export function ProgressBar({ title, status, stage, progress, detail }: ProgressBarProps) {
   const value = Math.min(100, Math.max(0, Math.round(progress)));
-  const text = progressText({ status, stage, progress: value });
+  const text = progressText({ status, stage, progress: value, detail });
   return (
     <div className="progress" data-status={status}>
       <div

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useEffectEvent, useState } from "react";
-import type { DocumentProgress } from "@/lib/events";
+import type { DocumentProgress, DocumentSummaryEvent } from "@/lib/events";
 import { getSocket, type DocsumSocket } from "./socket";
 
 /** How often `poll` runs while the socket is down and work is still running. */
@@ -11,6 +11,8 @@ export interface DocumentEventHandlers {
   /** On every (re)connect; at once when the socket is already connected. */
   connect(socket: DocsumSocket): void;
   progress(event: DocumentProgress): void;
+  /** A summary being written, or its final text. */
+  summary(event: DocumentSummaryEvent): void;
   deleted(id: string): void;
   /** Reads over HTTP instead of the socket. */
   poll(): void;
@@ -24,6 +26,7 @@ export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): 
   const [connected, setConnected] = useState(false);
   const onConnect = useEffectEvent(on.connect);
   const onProgress = useEffectEvent(on.progress);
+  const onSummary = useEffectEvent(on.summary);
   const onDeleted = useEffectEvent(on.deleted);
   const onPoll = useEffectEvent(on.poll);
 
@@ -35,16 +38,19 @@ export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): 
     };
     const disconnect = () => setConnected(false);
     const progress = (event: DocumentProgress) => onProgress(event);
+    const summary = (event: DocumentSummaryEvent) => onSummary(event);
     const deleted = ({ id }: { id: string }) => onDeleted(id);
     socket.on("connect", connect);
     socket.on("disconnect", disconnect);
     socket.on("document:progress", progress);
+    socket.on("document:summary", summary);
     socket.on("document:deleted", deleted);
     if (socket.connected) connect();
     return () => {
       socket.off("connect", connect);
       socket.off("disconnect", disconnect);
       socket.off("document:progress", progress);
+      socket.off("document:summary", summary);
       socket.off("document:deleted", deleted);
     };
   }, []);

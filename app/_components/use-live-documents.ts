@@ -4,7 +4,7 @@ import { useRef, useState } from "react";
 import type { DocumentListItem, UploadedDocument } from "@/lib/document-types";
 import { isActive } from "@/lib/pipeline/statuses";
 import { requestJson } from "./json-fetch";
-import { LiveList } from "./live-list";
+import { LiveList, type LiveItem } from "./live-list";
 import { useDocumentEvents } from "./use-document-events";
 
 async function fetchDocuments(): Promise<DocumentListItem[]> {
@@ -16,7 +16,7 @@ async function fetchDocuments(): Promise<DocumentListItem[]> {
  * (re)connect, applies progress events, and polls while the socket is down and work runs.
  */
 export function useLiveDocuments(initial: DocumentListItem[]) {
-  const [documents, setDocuments] = useState(initial);
+  const [documents, setDocuments] = useState<LiveItem[]>(initial);
   const list = useRef<LiveList | null>(null);
   list.current ??= new LiveList(initial, fetchDocuments, setDocuments);
   const live = list.current;
@@ -25,6 +25,7 @@ export function useLiveDocuments(initial: DocumentListItem[]) {
     {
       connect: () => void live.refresh(),
       progress: (event) => live.apply(event),
+      summary: (event) => live.applySummary(event),
       deleted: (id) => live.remove(id),
       poll: () => void live.refresh(),
     },

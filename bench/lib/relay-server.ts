@@ -1,7 +1,7 @@
 /**
- * Figure 3's baseline, run as its own process: a bare Socket.IO server that relays every message
- * of one Redis channel (BENCH_CHANNEL) to all its clients as `document:progress`, with nothing
- * in between. Prints its port on the first line.
+ * Figures 3 and 7's baseline, run as its own process: a bare Socket.IO server that relays every
+ * message of one Redis channel (BENCH_CHANNEL) to all its clients as one event (BENCH_EVENT,
+ * `document:progress` unless named), with nothing in between. Prints its port on the first line.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,13 +9,14 @@ import { Redis } from "ioredis";
 import { Server } from "socket.io";
 
 const channel = process.env.BENCH_CHANNEL ?? "bench-relay";
+const event = process.env.BENCH_EVENT ?? "document:progress";
 const httpServer = createServer();
 const io = new Server(httpServer, { serveClient: false });
 const subscriber = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:63790/5");
 
 await subscriber.subscribe(channel);
 subscriber.on("message", (_channel: string, message: string) => {
-  io.emit("document:progress", JSON.parse(message));
+  io.emit(event, JSON.parse(message));
 });
 httpServer.listen(0, "127.0.0.1", () => console.log((httpServer.address() as AddressInfo).port));
 process.on("SIGTERM", () => {

@@ -37,6 +37,13 @@ export class AiTransientError extends OwnerFacingError {
   }
 }
 
+/** A streamed answer broke off before its end: the connection dropped, the server failed or fell silent mid-way. */
+export class AiStreamCutError extends AiTransientError {
+  constructor(detail: string) {
+    super(`stream cut: ${detail}`, "The AI service kept breaking off its answers. Try again later.");
+  }
+}
+
 /** The API answered 200 with a body that is not what the endpoint promises. */
 export class AiMalformedResponseError extends AiTransientError {
   constructor(what: string) {

@@ -1,13 +1,17 @@
 /**
  * The provider for any OpenAI-compatible API (OpenAI, Ollama, vLLM, LM Studio): chat completions
  * and embeddings through the `openai` SDK, nothing else. Long text is summarized by map-reduce
- * and embedded in batches within the API's per-request limits. Retries belong to the job queue,
- * so the SDK never retries; every failure leaves as one of the errors of ./errors.
+ * and embedded in batches within the API's per-request limits; the call that writes the final
+ * summary is streamed, so its text can be shown as it is written. Retries belong to the job
+ * queue, so the SDK never retries; the one exception is a stream cut short after it began, which
+ * is sent again from its start (the parts already summarized are not redone). Every failure
+ * leaves as one of the errors of ./errors.
  */
-import OpenAI from "openai";
+import { setTimeout as sleep } from "node:timers/promises";
+import OpenAI, { APIUserAbortError } from "openai";
 import { z } from "zod";
 import { splitIntoChunks, countTokens, type ChunkOptions } from "./chunking";
-import { AiMalformedResponseError, AiRateLimitedError, toAiError } from "./errors";
+import { AiMalformedResponseError, AiRateLimitedError, AiStreamCutError, toAiError } from "./errors";
 import type { AiProvider, EmbedOptions, SummarizeOptions } from "./provider";
 import { noRateLimit, type AiRateLimiter } from "./rate-limit";
 import { meanVector } from "./vector";
@@ -32,6 +36,10 @@ export interface OpenAiSettings {
 const DEFAULT_MAX_SENTENCES = 5;
 /** Tokens reserved from the rate limit for a summary's answer. */
 const ANSWER_TOKENS = 500;
+/** Sends of one streamed call before its cuts count as one failure of the job (then the queue's backoff applies). */
+const STREAM_ATTEMPTS = 3;
+/** The pause before a cut stream is sent again. */
+const STREAM_RETRY_DELAY_MS = 500;
 /** OpenAI's per-request limits for embeddings, and its embedding models' input limit. */
 export const MAX_EMBEDDING_INPUTS = 2048;
 export const MAX_EMBEDDING_BATCH_TOKENS = 300_000;
@@ -40,6 +48,10 @@ export const MAX_EMBEDDING_INPUT_TOKENS = 8191;
 // Only the fields every compatible server sends; anything else in the answers is ignored.
 const completionSchema = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.string().nullish() }) })).min(1),
+});
+// A streamed chunk; the last one of some servers has no choices, only usage.
+const chunkSchema = z.object({
+  choices: z.array(z.object({ delta: z.object({ content: z.string().nullish() }).nullish(), finish_reason: z.string().nullish() })),
 });
 const embeddingsSchema = z.object({
   data: z.array(z.object({ embedding: z.array(z.number()).min(1), index: z.number().int().optional() })),
@@ -62,24 +74,28 @@ export class OpenAiProvider implements AiProvider {
     this.embeddingModel = `openai:${settings.embeddingModel}:${settings.embeddingDimensions ?? "default"}`;
   }
 
-  /** Map-reduce: one summary per chunk, then summaries of those summaries until one is left. */
+  /**
+   * Map-reduce: one summary per chunk, then summaries of those summaries until one is left. The
+   * call that writes the final text (the only one for a short document) streams it to `onDraft`.
+   */
   async summarize(text: string, opts: SummarizeOptions = {}): Promise<string> {
     const { signal, onProgress } = opts;
     const maxSentences = opts.maxSentences ?? DEFAULT_MAX_SENTENCES;
     const chunks = splitIntoChunks(text, this.settings.chunk);
     if (chunks.length === 0) return "";
     if (chunks.length === 1) {
-      const summary = await this.complete(summaryInstructions(maxSentences), chunks[0].text, signal);
+      const summary = await this.stream(summaryInstructions(maxSentences), chunks[0].text, opts);
       await onProgress?.(1);
       return summary;
     }
     const partials: string[] = [];
     for (const [index, chunk] of chunks.entries()) {
-      partials.push(await this.complete(summaryInstructions(maxSentences, { part: index + 1, of: chunks.length }), chunk.text, signal));
       // The reduce calls are few; the chunks are the work.
-      await onProgress?.((0.9 * partials.length) / chunks.length);
+      await onProgress?.((0.9 * index) / chunks.length, `part ${index + 1} of ${chunks.length}`);
+      partials.push(await this.complete(summaryInstructions(maxSentences, { part: index + 1, of: chunks.length }), chunk.text, signal));
     }
-    const summary = await this.reduce(partials, maxSentences, signal);
+    await onProgress?.(0.9, "combining the parts");
+    const summary = await this.reduce(partials, maxSentences, opts);
     await onProgress?.(1);
     return summary;
   }
@@ -108,43 +124,103 @@ export class OpenAiProvider implements AiProvider {
     );
   }
 
-  /** Combines partial summaries in groups that fit a chunk, round after round, into one. */
-  private async reduce(summaries: string[], maxSentences: number, signal?: AbortSignal): Promise<string> {
+  /** Combines partial summaries in groups that fit a chunk, round after round, into one; the last round's one call streams. */
+  private async reduce(summaries: string[], maxSentences: number, opts: SummarizeOptions): Promise<string> {
+    if (summaries.length === 1) return summaries[0];
     const groups = batchWithin(
       summaries.map((text) => ({ text, tokens: countTokens(text) })),
       Infinity,
       this.settings.chunk.maxTokens,
       2,
     );
+    const parts = (group: { text: string }[]) => group.map(({ text }, i) => `Part ${i + 1}:\n${text}`).join("\n\n");
+    // One group (of two or more, as groups have) is the last round: its answer is the summary.
+    if (groups.length === 1) return this.stream(combineInstructions(maxSentences), parts(groups[0]), opts);
     const combined: string[] = [];
     for (const group of groups) {
       // A summary left alone at the end of a round goes on to the next as it is.
-      if (group.length === 1) {
-        combined.push(group[0].text);
-        continue;
-      }
-      const parts = group.map(({ text }, i) => `Part ${i + 1}:\n${text}`).join("\n\n");
-      combined.push(await this.complete(combineInstructions(maxSentences), parts, signal));
+      combined.push(group.length === 1 ? group[0].text : await this.complete(combineInstructions(maxSentences), parts(group), opts.signal));
     }
-    return combined.length === 1 ? combined[0] : this.reduce(combined, maxSentences, signal);
+    return this.reduce(combined, maxSentences, opts);
   }
 
   /** One chat completion: the instructions as the system message, the text as delimited data. */
   private async complete(instructions: string, text: string, signal?: AbortSignal): Promise<string> {
     const model = this.settings.summaryModel;
-    const data = `<document>\n${text.replace(/<(\/?)document>/gi, "&lt;$1document>")}\n</document>`;
-    await this.limiter.acquire(countTokens(instructions) + countTokens(data) + ANSWER_TOKENS, signal);
-    const response = await this.call("chat.completions", model, () =>
-      this.client.chat.completions.create(
-        { model, messages: [{ role: "system", content: instructions }, { role: "user", content: data }] },
-        { signal },
-      ),
-    );
+    const messages = await this.prepareChat(instructions, text, signal);
+    const response = await this.call("chat.completions", model, () => this.client.chat.completions.create({ model, messages }, { signal }));
     const parsed = completionSchema.safeParse(response);
-    // Reasoning models served by Ollama and vLLM may think aloud first.
-    const content = parsed.success ? parsed.data.choices[0].message.content?.replace(/<think>[\s\S]*?<\/think>/g, "").trim() : "";
+    const content = parsed.success ? visibleAnswer(parsed.data.choices[0].message.content ?? "") : "";
     if (!content) throw new AiMalformedResponseError("chat.completions answer without message content");
     return content;
+  }
+
+  /**
+   * One chat completion streamed: `onDraft` gets the answer so far as it grows. A stream cut
+   * short is sent again from its start (after `onRetry`), a few times, through the rate limiter
+   * like any call; a failure before the answer starts (429, 5xx, timeout) leaves as from `complete`.
+   */
+  private async stream(instructions: string, text: string, { signal, onDraft, onRetry }: SummarizeOptions): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.streamOnce(instructions, text, signal, onDraft);
+      } catch (error) {
+        if (!(error instanceof AiStreamCutError) || attempt >= STREAM_ATTEMPTS) throw error;
+        onRetry?.();
+        await sleep(STREAM_RETRY_DELAY_MS, undefined, { signal });
+      }
+    }
+  }
+
+  private async streamOnce(instructions: string, text: string, signal: AbortSignal | undefined, onDraft?: (textSoFar: string) => void): Promise<string> {
+    const model = this.settings.summaryModel;
+    const messages = await this.prepareChat(instructions, text, signal);
+    // The SDK's time limit ends when the answer starts; from then on, silence for as long cuts the stream.
+    const silence = new SilenceTimer(this.settings.timeoutMs);
+    const callSignal = signal ? AbortSignal.any([signal, silence.signal]) : silence.signal;
+    try {
+      const stream = await this.call("chat.completions", model, () =>
+        this.client.chat.completions.create({ model, messages, stream: true }, { signal: callSignal }),
+      );
+      silence.restart();
+      let raw = "";
+      let finished = false;
+      try {
+        for await (const chunk of stream) {
+          silence.restart();
+          const parsed = chunkSchema.safeParse(chunk);
+          if (!parsed.success) throw new Error("a chunk that is not a chat.completion.chunk");
+          const choice = parsed.data.choices[0];
+          if (choice?.delta?.content) {
+            raw += choice.delta.content;
+            onDraft?.(visibleAnswer(raw));
+          }
+          if (choice?.finish_reason) finished = true;
+        }
+      } catch (error) {
+        if (signal?.aborted) throw new APIUserAbortError();
+        throw new AiStreamCutError(`chat.completions: ${(error as Error).message}`);
+      }
+      // An aborted stream ends quietly in the SDK.
+      if (signal?.aborted) throw new APIUserAbortError();
+      if (silence.signal.aborted) throw new AiStreamCutError(`chat.completions sent nothing for ${this.settings.timeoutMs} ms`);
+      if (!finished) throw new AiStreamCutError("chat.completions ended before its finish reason");
+      const content = visibleAnswer(raw);
+      if (!content) throw new AiMalformedResponseError("chat.completions stream without content");
+      return content;
+    } finally {
+      silence.stop();
+    }
+  }
+
+  /** Waits for the rate limiter's turn for a chat call, and gives its messages: the instructions as the system message, the text as delimited data. */
+  private async prepareChat(instructions: string, text: string, signal?: AbortSignal) {
+    const data = `<document>\n${text.replace(/<(\/?)document>/gi, "&lt;$1document>")}\n</document>`;
+    await this.limiter.acquire(countTokens(instructions) + countTokens(data) + ANSWER_TOKENS, signal);
+    return [
+      { role: "system" as const, content: instructions },
+      { role: "user" as const, content: data },
+    ];
   }
 
   private async embedBatch(batch: { text: string; tokens: number }[], signal?: AbortSignal): Promise<number[][]> {
@@ -178,6 +254,45 @@ export class OpenAiProvider implements AiProvider {
       if (mapped instanceof AiRateLimitedError) await this.limiter.pause(mapped.retryAfterMs);
       throw mapped;
     }
+  }
+}
+
+const THINK_BLOCK = /<think>[\s\S]*?<\/think>/g;
+const THINK_OPEN = "<think>";
+
+/**
+ * An answer as its reader sees it, trimmed, without the reasoning that models served by Ollama
+ * and vLLM may write first (<think> blocks, closed or still open, and a tag still arriving). For
+ * a text that grows, the visible text only grows too.
+ */
+export function visibleAnswer(raw: string): string {
+  let text = raw.replace(THINK_BLOCK, "");
+  const open = text.indexOf(THINK_OPEN);
+  if (open !== -1) text = text.slice(0, open);
+  for (let length = Math.min(THINK_OPEN.length - 1, text.length); length > 0; length -= 1) {
+    if (text.endsWith(THINK_OPEN.slice(0, length))) {
+      text = text.slice(0, -length);
+      break;
+    }
+  }
+  return text.trim();
+}
+
+/** An abort signal that fires after `ms` without a `restart()`. */
+class SilenceTimer {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  readonly signal = this.controller.signal;
+
+  constructor(private readonly ms: number) {}
+
+  restart(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(), this.ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
   }
 }
 

@@ -1,10 +1,18 @@
-/** Called with the fraction of the work done, 0 to 1. */
-export type ProgressCallback = (fraction: number) => void | Promise<void>;
+/** Called with the fraction of the work done, 0 to 1, and what is being done now where there are steps ("part 3 of 9"). */
+export type ProgressCallback = (fraction: number, detail?: string) => void | Promise<void>;
 
 export interface SummarizeOptions {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
   maxSentences?: number;
+  /**
+   * Called as the final summary is written, with the whole text so far (each call's text extends
+   * the one before, and the summary returned extends the last). A provider that writes the summary
+   * at once never calls it.
+   */
+  onDraft?: (textSoFar: string) => void;
+  /** Called when the call that writes the final summary starts again from its beginning: the text so far is void. */
+  onRetry?: () => void;
 }
 
 export interface EmbedOptions {

@@ -3,6 +3,7 @@
  * given time) and delete. Each checks that the action applies (ConflictError otherwise) and
  * answers the document's new state.
  */
+import { clearDraft } from "@/lib/ai/summary-draft";
 import { requestCancel } from "@/lib/cancellation";
 import { prisma } from "@/lib/db";
 import type { DocumentDetail } from "@/lib/document-types";
@@ -66,6 +67,7 @@ export async function deleteDocument(ownerId: string, id: string): Promise<void>
   await prisma.document.delete({ where: { id } });
   await removeDocumentJobs(id);
   await requestCancel(id);
+  await clearDraft(id);
   await remove(document.storageKey);
   announceDeleted(ownerId, id);
 }

@@ -58,12 +58,13 @@ export function cancelUpdate(now: Date): StateFields {
 }
 
 /**
- * Progress inside a stage: an event at most every `emitEveryMs` and only when the percentage
- * moved, a database write at most every `persistEveryMs`.
+ * Progress inside a stage: an event at most every `emitEveryMs` and only when the percentage (or
+ * the detail of what the stage is doing) moved, a database write at most every `persistEveryMs`.
  */
 export class ProgressThrottle {
   private lastEmit = -Infinity;
   private lastProgress = -1;
+  private lastDetail: string | undefined;
   private lastPersist: number;
 
   constructor(
@@ -74,11 +75,13 @@ export class ProgressThrottle {
     this.lastPersist = startedAt;
   }
 
-  /** What to do with a new percentage at time `now`. */
-  next(progress: number, now: number): { emit: boolean; persist: boolean } {
-    if (progress === this.lastProgress || now - this.lastEmit < this.emitEveryMs) return { emit: false, persist: false };
+  /** What to do with a new percentage (and detail) at time `now`. */
+  next(progress: number, now: number, detail?: string): { emit: boolean; persist: boolean } {
+    const moved = progress !== this.lastProgress || detail !== this.lastDetail;
+    if (!moved || now - this.lastEmit < this.emitEveryMs) return { emit: false, persist: false };
     this.lastEmit = now;
     this.lastProgress = progress;
+    this.lastDetail = detail;
     const persist = now - this.lastPersist >= this.persistEveryMs;
     if (persist) this.lastPersist = now;
     return { emit: true, persist };

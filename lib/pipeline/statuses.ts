@@ -2,6 +2,7 @@
  * A document's statuses and the groups every screen and process asks about. Browser-safe; the
  * names are the database enum's (checked at compile time in ./transitions.ts).
  */
+import { SUMMARY_STAGE, type Stage } from "./table";
 
 export const DOCUMENT_STATUSES = ["queued", "processing", "done", "failed", "cancelled"] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
@@ -21,6 +22,11 @@ export const isActive = has(ACTIVE_STATUSES);
 export const isFinal = has(FINAL_STATUSES);
 /** Failed or cancelled: a retry applies. */
 export const isRetryable = has(RETRYABLE_STATUSES);
+
+/** Whether a document's summary may be being written now (queued or running at the summarize stage): only then does its draft count. */
+export function isWritingSummary({ status, stage }: { status: DocumentStatus; stage: Stage }): boolean {
+  return isActive(status) && stage === SUMMARY_STAGE;
+}
 
 /** How a status reads to a person. */
 export const STATUS_LABELS: Record<DocumentStatus, string> = {

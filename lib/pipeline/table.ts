@@ -40,6 +40,9 @@ export const STAGE_TABLE = [
 export type Stage = (typeof STAGE_TABLE)[number]["name"];
 export const STAGES: readonly Stage[] = STAGE_TABLE.map((row) => row.name);
 
+/** The stage that writes the summary (and streams its draft). */
+export const SUMMARY_STAGE: Stage = "summarize";
+
 /** Job kinds other than document stages: each runs on its queue with its payload. */
 export const TASK_TABLE = [
   // Re-enqueues unfinished documents that have no live job (scheduled by the worker).

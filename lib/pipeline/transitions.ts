@@ -1,13 +1,16 @@
 /**
  * The one owner of a document's state transitions: start, progress, complete, fail, requeue,
  * cancel. Each moves the state in the database first (stage output in the same update) and then
- * announces it to the owner's browsers; nothing else announces document state.
+ * announces it to the owner's browsers; nothing else announces document state. A stage that
+ * stores a summary also announces its final text (`document:summary` with `done: true`), after
+ * the commit, and its draft is dropped with every end of the stage.
  */
 import "./prisma-names";
 import type { Document, Prisma } from "@/lib/generated/prisma/client";
+import { clearDraft } from "@/lib/ai/summary-draft";
 import { prisma } from "@/lib/db";
 import { isRecordNotFound } from "@/lib/prisma-errors";
-import { emitDeleted, emitProgress } from "@/lib/socket-emitter";
+import { emitDeleted, emitProgress, emitSummary } from "@/lib/socket-emitter";
 import { cancelUpdate, completeUpdate, failUpdate, ProgressThrottle, requeueUpdate, startUpdate, type Failure } from "./rules";
 import { ACTIVE_STATUSES } from "./statuses";
 import { overallProgress, type Stage } from "./table";
@@ -26,8 +29,8 @@ export class StaleDocumentError extends Error {
 
 type AnnouncedFields = Pick<Document, "id" | "ownerId" | "status" | "stage" | "progress" | "error" | "errorRetryable">;
 
-/** Sends a document's current state to every browser of its owner. */
-export function announce(doc: AnnouncedFields): void {
+/** Sends a document's current state to every browser of its owner, with what its stage is doing now if given. */
+export function announce(doc: AnnouncedFields, detail?: string): void {
   emitProgress(doc.ownerId, {
     id: doc.id,
     status: doc.status,
@@ -35,7 +38,14 @@ export function announce(doc: AnnouncedFields): void {
     progress: doc.progress,
     error: doc.error,
     retryable: doc.errorRetryable,
+    ...(detail ? { detail } : {}),
   });
+}
+
+/** Sends a stored summary as the end of its draft, then drops the draft. */
+async function announceSummary(doc: Pick<Document, "id" | "ownerId" | "summary">): Promise<void> {
+  emitSummary(doc.ownerId, { id: doc.id, text: doc.summary ?? "", done: true });
+  await clearDraft(doc.id);
 }
 
 /** Tells the owner's browsers that a document is gone. */
@@ -58,7 +68,11 @@ export async function startStage(document: Document, stage: Stage): Promise<Docu
   return updated;
 }
 
-/** Stores a stage's output and moves the document to the next stage, or to done after the last. */
+/**
+ * Stores a stage's output and moves the document to the next stage, or to done after the last.
+ * Output with a summary announces it as final once committed (given `tx`, the caller's
+ * transaction commits after this returns, as for every announcement made here).
+ */
 export async function completeStage(
   document: Document,
   stage: Stage,
@@ -70,6 +84,7 @@ export async function completeStage(
     .update({ where: { id: document.id, status: "processing", stage }, data: { ...output, ...completeUpdate(stage, new Date()) } })
     .catch(staleIfMissing(document.id));
   announce(updated);
+  if (output.summary !== undefined) await announceSummary(updated);
   return updated;
 }
 
@@ -81,6 +96,7 @@ export async function failDocument(documentId: string, stage: Stage, failure: Fa
   });
   const updated = count > 0 ? await prisma.document.findUnique({ where: { id: documentId } }) : null;
   if (updated) announce(updated);
+  if (count > 0) await clearDraft(documentId);
 }
 
 /** Queues a document again from `stage`; returns the updated document. */
@@ -98,17 +114,21 @@ export async function cancelDocumentState(documentId: string): Promise<boolean> 
   });
   const updated = count > 0 ? await prisma.document.findUnique({ where: { id: documentId } }) : null;
   if (updated) announce(updated);
+  if (count > 0) await clearDraft(documentId);
   return count > 0;
 }
 
-/** A throttled reporter of progress inside a stage: frequent events, rarer database writes. */
-export function progressReporter(document: Document, stage: Stage): (fraction: number) => Promise<void> {
+/**
+ * A throttled reporter of progress inside a stage, with what the stage is doing now ("part 3 of
+ * 9", sent but not stored): frequent events, rarer database writes.
+ */
+export function progressReporter(document: Document, stage: Stage): (fraction: number, detail?: string) => Promise<void> {
   const throttle = new ProgressThrottle(EMIT_EVERY_MS, PERSIST_EVERY_MS, Date.now());
-  return async (fraction: number) => {
+  return async (fraction: number, detail?: string) => {
     const progress = overallProgress(stage, fraction);
-    const { emit, persist } = throttle.next(progress, Date.now());
+    const { emit, persist } = throttle.next(progress, Date.now(), detail);
     if (!emit) return;
-    announce({ ...document, status: "processing", stage, progress, error: null, errorRetryable: null });
+    announce({ ...document, status: "processing", stage, progress, error: null, errorRetryable: null }, detail);
     if (persist) {
       await prisma.document.updateMany({ where: { id: document.id, status: "processing", stage }, data: { progress } });
     }

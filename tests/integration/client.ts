@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import type { DocumentDetail, DocumentListItem, UploadedDocument } from "@/lib/document-types";
-import type { ClientToServerEvents, DocumentProgress, FollowAnswer, ServerToClientEvents } from "@/lib/events";
+import type { ClientToServerEvents, DocumentProgress, DocumentSummaryEvent, FollowAnswer, ServerToClientEvents } from "@/lib/events";
 import { isFinal } from "@/lib/pipeline/statuses";
 
 export interface UploadFile {
@@ -96,19 +96,31 @@ export async function listDocuments(baseURL: string, token: string | null = defa
   return ((await response.json()) as { documents: DocumentListItem[] }).documents;
 }
 
-/** A connected Socket.IO client that records every progress event by document. */
+function record<T extends { id: string }>(byId: Map<string, T[]>, event: T): void {
+  const list = byId.get(event.id) ?? [];
+  list.push(event);
+  byId.set(event.id, list);
+}
+
+/** A connected Socket.IO client that records every progress and summary event by document. */
 export class ProgressWatcher {
   readonly events = new Map<string, DocumentProgress[]>();
+  readonly summaries = new Map<string, DocumentSummaryEvent[]>();
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private waiters: (() => void)[] = [];
 
   private constructor(baseURL: string, token: string | null) {
     this.socket = io(baseURL, { transports: ["websocket"], reconnection: true, auth: token ? { token } : {} });
+    const wake = () => {
+      for (const waiter of this.waiters.splice(0)) waiter();
+    };
     this.socket.on("document:progress", (event) => {
-      const list = this.events.get(event.id) ?? [];
-      list.push(event);
-      this.events.set(event.id, list);
-      for (const wake of this.waiters.splice(0)) wake();
+      record(this.events, event);
+      wake();
+    });
+    this.socket.on("document:summary", (event) => {
+      record(this.summaries, event);
+      wake();
     });
   }
 
@@ -137,19 +149,17 @@ export class ProgressWatcher {
     return this.events.get(id)?.at(-1);
   }
 
-  /** Resolves when every id has a final event (done, failed or cancelled); rejects after `timeoutMs`. */
-  async waitForFinal(ids: string[], timeoutMs = 150_000): Promise<Map<string, DocumentProgress>> {
+  /** The summary events seen for a document, in order. */
+  summaryEvents(id: string): DocumentSummaryEvent[] {
+    return this.summaries.get(id) ?? [];
+  }
+
+  /** Resolves once `condition` holds (checked now and after every event); rejects after `timeoutMs` with `describe()`. */
+  async until(condition: () => boolean, describe: () => string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const finished = (id: string) => {
-      const status = this.last(id)?.status;
-      return status !== undefined && isFinal(status);
-    };
-    while (!ids.every(finished)) {
+    while (!condition()) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        const pending = ids.filter((id) => !finished(id)).map((id) => `${id}: ${JSON.stringify(this.last(id))}`);
-        throw new Error(`documents not finished in time:\n${pending.join("\n")}`);
-      }
+      if (remaining <= 0) throw new Error(describe());
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => {
@@ -158,6 +168,19 @@ export class ProgressWatcher {
         });
       });
     }
+  }
+
+  /** Resolves when every id has a final event (done, failed or cancelled); rejects after `timeoutMs`. */
+  async waitForFinal(ids: string[], timeoutMs = 150_000): Promise<Map<string, DocumentProgress>> {
+    const finished = (id: string) => {
+      const status = this.last(id)?.status;
+      return status !== undefined && isFinal(status);
+    };
+    await this.until(
+      () => ids.every(finished),
+      () => `documents not finished in time:\n${ids.filter((id) => !finished(id)).map((id) => `${id}: ${JSON.stringify(this.last(id))}`).join("\n")}`,
+      timeoutMs,
+    );
     return new Map(ids.map((id) => [id, this.last(id)!]));
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { LiveList } from "@/app/_components/live-list";
+import { LiveList, type LiveItem } from "@/app/_components/live-list";
 import type { DocumentListItem, UploadedDocument } from "@/lib/document-types";
-import type { DocumentProgress } from "@/lib/events";
+import type { DocumentProgress, DocumentSummaryEvent } from "@/lib/events";
 
 function doc(id: string, state: Partial<DocumentListItem> = {}): DocumentListItem {
   return { id, title: id, filename: `${id}.pdf`, status: "processing", stage: "summarize", progress: 30, error: null, createdAt: "2030-01-01T00:00:00.000Z", ...state };
@@ -9,6 +9,10 @@ function doc(id: string, state: Partial<DocumentListItem> = {}): DocumentListIte
 
 function event(id: string, state: Partial<DocumentProgress> = {}): DocumentProgress {
   return { id, status: "processing", stage: "summarize", progress: 40, ...state };
+}
+
+function summary(id: string, text: string, state: Partial<DocumentSummaryEvent> = {}): DocumentSummaryEvent {
+  return { id, text, done: false, ...state };
 }
 
 function uploaded(id: string): UploadedDocument {
@@ -33,7 +37,7 @@ function snapshots() {
 
 /** A LiveList over `initial`, with what it last showed. */
 function liveList(initial: DocumentListItem[], load = snapshots().load) {
-  let shown = initial;
+  let shown: LiveItem[] = initial;
   const list = new LiveList(initial, load, (items) => (shown = items));
   return { list, shown: () => shown, view: () => shown.map(({ id, status, progress }) => ({ id, status, progress })) };
 }
@@ -122,5 +126,46 @@ describe("LiveList", () => {
 
     list.apply(event("a", { status: "queued", stage: "extract", progress: 0 }));
     expect(shown()[0]).toMatchObject({ status: "queued", error: null });
+  });
+
+  it("shows the summary being written as it grows, and drops it once done or once the stage has ended", () => {
+    const { list, shown } = liveList([doc("a"), doc("b")]);
+    list.applySummary(summary("a", "The report"));
+    list.applySummary(summary("a", "The report covers"));
+    expect(shown()[0].summaryDraft).toEqual({ text: "The report covers" });
+    expect(shown()[1].summaryDraft).toBeUndefined();
+
+    list.applySummary(summary("a", "The report covers the budget.", { done: true }));
+    expect(shown()[0].summaryDraft).toBeNull();
+
+    list.applySummary(summary("b", "Half"));
+    list.apply(event("b", { status: "cancelled" }));
+    expect(shown()[1].summaryDraft).toBeNull();
+    // A late copy after the stage ended does not bring it back.
+    list.applySummary(summary("b", "Half a"));
+    expect(shown()[1].summaryDraft).toBeNull();
+  });
+
+  it("keeps a draft an event showed when an older snapshot arrives, and starts it again on a retry", async () => {
+    const source = snapshots();
+    const { list, shown } = liveList([doc("a")], source.load);
+    const loaded = list.refresh();
+    list.applySummary(summary("a", "The minutes record three"));
+    await source.answer([doc("a", { summaryDraft: { text: "The minutes" } })]);
+    await loaded;
+    expect(shown()[0].summaryDraft).toEqual({ text: "The minutes record three" });
+
+    list.applySummary(summary("a", "", { retrying: true }));
+    expect(shown()[0].summaryDraft).toEqual({ text: "", retrying: true });
+    list.applySummary(summary("a", "The"));
+    expect(shown()[0].summaryDraft).toEqual({ text: "The" });
+  });
+
+  it("shows what the running stage is doing with its progress", () => {
+    const { list, shown } = liveList([doc("a")]);
+    list.apply(event("a", { progress: 35, detail: "part 3 of 9" }));
+    expect(shown()[0]).toMatchObject({ progress: 35, detail: "part 3 of 9" });
+    list.apply(event("a", { stage: "embed", progress: 60 }));
+    expect(shown()[0].detail).toBeUndefined();
   });
 });

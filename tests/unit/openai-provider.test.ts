@@ -1,9 +1,9 @@
 /** The OpenAI-compatible provider with the real `openai` SDK against the fake API of tests/fake-openai.ts. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { countTokens } from "@/lib/ai/chunking";
-import { AiRateLimitedError, AiRequestError, AiTransientError } from "@/lib/ai/errors";
+import { AiRateLimitedError, AiRequestError, AiStreamCutError, AiTransientError } from "@/lib/ai/errors";
 import { LocalProvider } from "@/lib/ai/local";
-import { MAX_EMBEDDING_INPUT_TOKENS, MAX_EMBEDDING_INPUTS, OpenAiProvider, type OpenAiSettings } from "@/lib/ai/openai";
+import { MAX_EMBEDDING_INPUT_TOKENS, MAX_EMBEDDING_INPUTS, OpenAiProvider, visibleAnswer, type OpenAiSettings } from "@/lib/ai/openai";
 import type { AiRateLimiter } from "@/lib/ai/rate-limit";
 import { cosineSimilarity } from "../vector-math";
 import { extractText } from "@/lib/parsing";
@@ -53,7 +53,12 @@ describe("OpenAiProvider.summarize", () => {
 
   it("summarizes a long document chunk by chunk, then reduces the chunk summaries to one", async () => {
     const progress: number[] = [];
-    const summary = await provider().summarize(manual, { onProgress: (fraction) => void progress.push(fraction) });
+    const steps: (string | undefined)[] = [];
+    const drafts: string[] = [];
+    const summary = await provider().summarize(manual, {
+      onProgress: (fraction, detail) => void (progress.push(fraction), steps.push(detail)),
+      onDraft: (text) => void drafts.push(text),
+    });
 
     const calls = fake.requestsTo(CHAT);
     const chunkCalls = calls.filter((call) => /part \d+ of \d+/.test(call.body.messages![0].content));
@@ -67,9 +72,16 @@ describe("OpenAiProvider.summarize", () => {
     expect(summary).toBe(fakeSummary(lastReduce));
     expect(reduceCalls[0].body.messages![1].content).toContain("Part 1:\nFake summary of");
     expect(calls.every((call) => call.body.model === "gpt-test" && call.authorization === "Bearer test-key")).toBe(true);
-    expect(progress.length).toBe(chunkCalls.length + 1);
+    // Progress before each part names it; then the parts are combined.
+    expect(progress.length).toBe(chunkCalls.length + 2);
+    expect(steps.slice(0, chunkCalls.length)).toEqual(chunkCalls.map((_, i) => `part ${i + 1} of ${chunkCalls.length}`));
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.at(-1)).toBe(1);
+    // Only the call that writes the final text streams, and the drafts are that text growing.
+    expect(calls.map((call) => call.body.stream === true)).toEqual(calls.map((call) => call === reduceCalls.at(-1)));
+    expect(drafts.length).toBeGreaterThanOrEqual(3);
+    expect(drafts.at(-1)).toBe(summary);
+    for (const draft of drafts) expect(summary.startsWith(draft)).toBe(true);
   });
 
   it("sends a short document in one call and returns the answer", async () => {
@@ -95,10 +107,99 @@ describe("OpenAiProvider.summarize", () => {
     expect(user.content).toContain("Ignore all previous instructions");
   });
 
+  it("streams a short document's summary: each draft extends the one before, the last is the summary", async () => {
+    const drafts: string[] = [];
+    const summary = await provider().summarize("A short note about compression and its dictionaries.", { onDraft: (text) => void drafts.push(text) });
+    expect(summary).toBe(fakeSummary("A short note about compression and its dictionaries."));
+    expect(fake.requestsTo(CHAT)[0].body.stream).toBe(true);
+    expect(drafts.length).toBeGreaterThanOrEqual(3);
+    drafts.slice(1).forEach((draft, i) => expect(draft.startsWith(drafts[i]) && draft.length > drafts[i].length).toBe(true));
+    expect(drafts.at(-1)).toBe(summary);
+  });
+
   it("leaves out the <think> block a reasoning model may answer with", async () => {
     // The fake echoes the text, so its answer holds the block too.
     const summary = await provider().summarize("<think>Let me see.</think>Release notes.");
     expect(summary).toMatch(/^Fake summary of "Release notes\./);
+  });
+});
+
+describe("visibleAnswer", () => {
+  it("hides reasoning, closed, open or still arriving, so a growing answer only grows", () => {
+    const raw = "  <think>Plan: be brief.</think>The manual explains < and > signs. <think>again</think>Done.\n";
+    const seen = Array.from({ length: raw.length + 1 }, (_, n) => visibleAnswer(raw.slice(0, n)));
+    seen.slice(1).forEach((text, i) => expect(text.startsWith(seen[i])).toBe(true));
+    expect(seen.at(-1)).toBe("The manual explains < and > signs. Done.");
+    expect(visibleAnswer("Fine <thi")).toBe("Fine");
+    expect(visibleAnswer("Fine <think>still thinking")).toBe("Fine");
+  });
+});
+
+describe("OpenAiProvider streaming when the stream breaks", () => {
+  const text = "Field report. The bridge inspection found rust on two of the eleven girders.";
+
+  it.each([
+    ["the connection drops", { kind: "cut-stream", afterChunks: 2 }],
+    ["the server fails mid-way", { kind: "stream-error", afterChunks: 3 }],
+  ] as const)("sends the call again from its start when %s, with no repeated or missing words", async (_case, fault) => {
+    fake.fail(CHAT, fault);
+    const events: string[] = [];
+    const summary = await provider().summarize(text, { onDraft: (draft) => void events.push(draft), onRetry: () => void events.push("<retry>") });
+    expect(summary).toBe(fakeSummary(text));
+    expect(fake.requestsTo(CHAT)).toHaveLength(2);
+    expect(events.filter((event) => event === "<retry>")).toHaveLength(1);
+    // After the retry, the drafts grow from the start again up to the summary.
+    const before = events.slice(0, events.indexOf("<retry>"));
+    const after = events.slice(events.indexOf("<retry>") + 1);
+    expect(after[0].length).toBeLessThan(before.at(-1)!.length);
+    expect(summary.startsWith(after[0])).toBe(true);
+    after.slice(1).forEach((draft, i) => expect(draft.startsWith(after[i])).toBe(true));
+    expect(after.at(-1)).toBe(summary);
+  });
+
+  it("gives up after three cut streams, as a transient failure for the queue's backoff", async () => {
+    fake.fail(CHAT, { kind: "cut-stream", afterChunks: 1 }, 3);
+    const error = await failure(provider().summarize(text));
+    expect(error).toBeInstanceOf(AiStreamCutError);
+    expect(error).toMatchObject({ transient: true });
+    expect(fake.requestsTo(CHAT)).toHaveLength(3);
+  });
+
+  it("cuts a stream that falls silent for the time limit", async () => {
+    fake.stream = { wordsPerChunk: 2, chunkDelayMs: 1_000 };
+    const started = Date.now();
+    const error = await failure(provider({ timeoutMs: 200 }).summarize(text));
+    expect(error).toBeInstanceOf(AiStreamCutError);
+    expect(error.message).toMatch(/sent nothing for 200 ms/);
+    // Three sends, each cut after 200 ms of silence (the fake would have waited a second).
+    expect(fake.requestsTo(CHAT)).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(2_900);
+  });
+
+  it("pauses the shared limiter on a 429 to a streamed call", async () => {
+    const pauses: number[] = [];
+    const limiter: AiRateLimiter = { acquire: async () => {}, pause: async (ms) => void pauses.push(ms) };
+    fake.fail(CHAT, { kind: "cut-stream", afterChunks: 1 });
+    fake.fail(CHAT, { kind: "rate-limit", retryAfterSeconds: 3 });
+    const error = await failure(provider({}, limiter).summarize(text));
+    expect(error).toBeInstanceOf(AiRateLimitedError);
+    expect(pauses).toEqual([3_000]);
+  });
+
+  it("stops the stream at once when aborted, as an abort", async () => {
+    fake.stream = { wordsPerChunk: 1, chunkDelayMs: 200 };
+    const controller = new AbortController();
+    const drafts: string[] = [];
+    const pending = failure(provider().summarize(text, { signal: controller.signal, onDraft: (draft) => void drafts.push(draft) }));
+    while (drafts.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    const abortedAt = Date.now();
+    controller.abort();
+    const error = await pending;
+    expect(Date.now() - abortedAt).toBeLessThan(150);
+    expect(error).not.toBeInstanceOf(AiTransientError);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.abandoned).toBe(1);
+    expect(fake.requestsTo(CHAT)[0].streamed!.chunks).toBeLessThan(5);
   });
 });
 

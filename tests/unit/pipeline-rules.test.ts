@@ -84,4 +84,11 @@ describe("ProgressThrottle", () => {
     expect(throttle.next(12, 1_100)).toEqual({ emit: true, persist: true });
     expect(throttle.next(13, 1_400)).toEqual({ emit: true, persist: false });
   });
+
+  it("emits a new detail of what the stage is doing even when the percentage stayed", () => {
+    const throttle = new ProgressThrottle(200, 1_000, 0);
+    expect(throttle.next(30, 100, "part 1 of 9").emit).toBe(true);
+    expect(throttle.next(30, 400, "part 1 of 9").emit).toBe(false);
+    expect(throttle.next(30, 700, "part 2 of 9").emit).toBe(true);
+  });
 });

@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { LiveDocumentStatus } from "@/app/_components/live-document-status";
-import type { DocumentDetail, DocumentListItem } from "@/lib/document-types";
+import { LiveDocument } from "@/app/_components/live-document";
+import type { LiveDocumentState } from "@/app/_components/use-live-document";
+import type { DocumentDetail } from "@/lib/document-types";
 import { getDocumentDetail } from "@/lib/documents";
 import { NotFoundError } from "@/lib/errors";
 import { pageUser } from "@/lib/page-user";
@@ -38,8 +39,14 @@ function DateFact({ iso }: { iso: string | null }) {
   return <time dateTime={iso}>{DATE_FORMAT.format(new Date(iso))} UTC</time>;
 }
 
-function listItem({ id, title, filename, status, stage, progress, error, createdAt }: DocumentDetail): DocumentListItem {
-  return { id, title, filename, status, stage, progress, error, createdAt };
+function liveState({ id, title, filename, status, stage, progress, error, summary, summaryDraft, createdAt }: DocumentDetail): LiveDocumentState {
+  return { id, title, filename, status, stage, progress, error, summary, summaryDraft, createdAt };
+}
+
+/** Who wrote the summary shown: "provider (model)". */
+function provenance({ provider, summaryModel }: DocumentDetail): string | null {
+  if (!provider) return null;
+  return summaryModel ? `${provider} (${summaryModel})` : provider;
 }
 
 export async function generateMetadata({ params }: DocumentPageProps): Promise<Metadata> {
@@ -77,56 +84,34 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
         </dd>
       </dl>
 
-      <LiveDocumentStatus document={listItem(document)} />
+      <LiveDocument document={liveState(document)} provenance={provenance(document)} />
 
-      {document.status === "done" ? <Results document={document} /> : null}
+      {document.status === "done" ? <Similar document={document} /> : null}
       {document.runs.length > 0 ? <History document={document} /> : null}
     </article>
   );
 }
 
-function Results({ document }: { document: DocumentDetail }) {
-  const paragraphs = (document.summary ?? "").split(/\n\s*\n/).filter((text) => text.trim() !== "");
+function Similar({ document }: { document: DocumentDetail }) {
   return (
-    <>
-      <section aria-labelledby="summary-title" className="summary">
-        <h2 id="summary-title">Summary</h2>
-        {paragraphs.length > 0 ? (
-          <div data-testid="summary">
-            {paragraphs.map((text, index) => (
-              <p key={index}>{text}</p>
-            ))}
-          </div>
-        ) : (
-          <p className="muted">No summary could be made from this document.</p>
-        )}
-        {document.provider ? (
-          <p className="provenance">
-            Summary by {document.provider}
-            {document.summaryModel ? ` (${document.summaryModel})` : ""}
-          </p>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="similar-title" className="similar">
-        <h2 id="similar-title">Similar documents</h2>
-        {document.similar.length > 0 ? (
-          <ul className="similar-list">
-            {document.similar.map((similar) => (
-              <li key={similar.id} data-testid="similar-item">
-                <Link href={`/documents/${similar.id}`}>{similar.title}</Link>
-                <span className="score">
-                  <span className="visually-hidden">similarity </span>
-                  {similar.score.toFixed(2)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">No similar documents in your library yet.</p>
-        )}
-      </section>
-    </>
+    <section aria-labelledby="similar-title" className="similar">
+      <h2 id="similar-title">Similar documents</h2>
+      {document.similar.length > 0 ? (
+        <ul className="similar-list">
+          {document.similar.map((similar) => (
+            <li key={similar.id} data-testid="similar-item">
+              <Link href={`/documents/${similar.id}`}>{similar.title}</Link>
+              <span className="score">
+                <span className="visually-hidden">similarity </span>
+                {similar.score.toFixed(2)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No similar documents in your library yet.</p>
+      )}
+    </section>
   );
 }
 

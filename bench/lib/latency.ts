@@ -1,0 +1,90 @@
+/** What the latency figures share: a socket.io-client, one event at a time, app and baseline blocks in turn, and their p50/p95 results. */
+import { performance } from "node:perf_hooks";
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/events";
+import { log, result, type FigureResult } from "./figure";
+import { median, quantile } from "./stats";
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A socket.io-client connected to `url` (with an API token for the app). */
+export async function connect(url: string, token?: string): Promise<Client> {
+  const socket: Client = io(url, { transports: ["websocket"], reconnection: false, auth: token ? { token } : {} });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+/**
+ * Sends `count` events one after the other with `send(id)`, each once the previous arrived at
+ * `socket` as `event`; their latencies in ms.
+ */
+export async function pingPong(
+  socket: Client,
+  event: "document:progress" | "document:summary",
+  send: (id: string) => void,
+  tag: string,
+  count: number,
+  timeoutMs: number,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `${tag}-${i}`;
+    const arrived = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`event ${id} did not arrive within ${timeoutMs} ms`)), timeoutMs);
+      const listener = (payload: { id: string }) => {
+        if (payload.id !== id) return;
+        clearTimeout(timer);
+        socket.off(event, listener);
+        resolve();
+      };
+      socket.on(event, listener);
+    });
+    const start = performance.now();
+    send(id);
+    await arrived;
+    latencies.push(performance.now() - start);
+  }
+  return latencies;
+}
+
+type Target = "app" | "base";
+export type BlockRuns = Record<Target, { p50: number[]; p95: number[] }>;
+
+/** Runs `blocks` blocks of app and baseline measurements, their order alternating; the p50 and p95 of each. */
+export async function alternatingBlocks(name: string, blocks: number, measure: (target: Target, block: number) => Promise<number[]>): Promise<BlockRuns> {
+  const runs: BlockRuns = { app: { p50: [], p95: [] }, base: { p50: [], p95: [] } };
+  for (let block = 0; block < blocks; block++) {
+    const order: Target[] = block % 2 === 0 ? ["app", "base"] : ["base", "app"];
+    for (const target of order) {
+      const latencies = await measure(target, block);
+      runs[target].p50.push(quantile(latencies, 0.5));
+      runs[target].p95.push(quantile(latencies, 0.95));
+    }
+    log(`${name}: block ${block + 1}/${blocks}: app p95 ${runs.app.p95.at(-1)!.toFixed(2)} ms, bare p95 ${runs.base.p95.at(-1)!.toFixed(2)} ms`);
+  }
+  return runs;
+}
+
+/** The p95 and p50 results of a latency figure (medians over the blocks), with the goal "ratio ≤ 2" on the quantiles named in `goals`. */
+export function latencyResults(
+  name: string,
+  runs: BlockRuns,
+  baseline: string,
+  { goals, details }: { goals: ("p50" | "p95")[]; details: Record<string, unknown> },
+): FigureResult[] {
+  return (["p95", "p50"] as const).map((q) =>
+    result({
+      name: `${name} ${q}`,
+      value: median(runs.app[q]),
+      unit: "ms",
+      baseline,
+      baselineValue: median(runs.base[q]),
+      runs: runs.app[q],
+      ...(goals.includes(q) ? { goal: `${q} ratio ≤ 2`, met: median(runs.app[q]) / median(runs.base[q]) <= 2 } : {}),
+      ...(q === "p95" ? { details: { ...details, baselineRuns: runs.base } } : {}),
+    }),
+  );
+}
