@@ -10,6 +10,9 @@ export interface DocumentListItem {
   id: string;
   title: string;
   filename: string;
+  mimeType: string;
+  /** Bytes. */
+  size: number;
   status: DocumentStatus;
   stage: Stage;
   progress: number;
@@ -39,8 +42,6 @@ export interface StageRunView {
 
 /** One document with its results (GET /api/documents/:id). */
 export interface DocumentDetail extends DocumentListItem {
-  mimeType: string;
-  size: number;
   pages: number | null;
   summary: string | null;
   provider: string | null;
@@ -52,6 +53,6 @@ export interface DocumentDetail extends DocumentListItem {
 }
 
 /** One entry of the upload answer (POST /api/documents). */
-export type UploadedDocument = Pick<DocumentListItem, "id" | "title" | "filename" | "status" | "stage" | "progress"> & {
+export type UploadedDocument = Pick<DocumentListItem, "id" | "title" | "filename" | "mimeType" | "size" | "status" | "stage" | "progress"> & {
   duplicate?: boolean;
 };

@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { DocumentText } from "@/app/_components/document-text";
 import { LiveDocumentStatus } from "@/app/_components/live-document-status";
 import type { DocumentDetail, DocumentListItem } from "@/lib/document-types";
-import { getDocumentDetail } from "@/lib/documents";
+import { getDocumentDetail, getDocumentText } from "@/lib/documents";
 import { NotFoundError } from "@/lib/errors";
 import { pageUser } from "@/lib/page-user";
 import { formatTypeName } from "@/lib/parsing/formats";
@@ -38,8 +39,8 @@ function DateFact({ iso }: { iso: string | null }) {
   return <time dateTime={iso}>{DATE_FORMAT.format(new Date(iso))} UTC</time>;
 }
 
-function listItem({ id, title, filename, status, stage, progress, error, createdAt }: DocumentDetail): DocumentListItem {
-  return { id, title, filename, status, stage, progress, error, createdAt };
+function listItem({ id, title, filename, mimeType, size, status, stage, progress, error, retryable, createdAt }: DocumentDetail): DocumentListItem {
+  return { id, title, filename, mimeType, size, status, stage, progress, error, retryable, createdAt };
 }
 
 export async function generateMetadata({ params }: DocumentPageProps): Promise<Metadata> {
@@ -49,6 +50,8 @@ export async function generateMetadata({ params }: DocumentPageProps): Promise<M
 
 export default async function DocumentPage({ params }: DocumentPageProps) {
   const document = await loadDocument((await params).id);
+  // Only the length: the text itself loads when the person opens it.
+  const { total: textLength } = await getDocumentText((await pageUser()).id, document.id, 0, 0);
   return (
     <article className="document">
       <p className="back-link">
@@ -80,6 +83,8 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
       <LiveDocumentStatus document={listItem(document)} />
 
       {document.status === "done" ? <Results document={document} /> : null}
+      {/* Shown once the text has been read, whatever happened after; keyed so a new reading starts closed. */}
+      {textLength > 0 ? <DocumentText key={textLength} id={document.id} total={textLength} /> : null}
       {document.runs.length > 0 ? <History document={document} /> : null}
     </article>
   );
