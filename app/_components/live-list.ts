@@ -67,13 +67,12 @@ export class LiveList {
   /** Shows documents answered by an upload at once, before any snapshot or event names them. */
   addUploaded(uploaded: UploadedDocument[]): void {
     const fresh: DocumentListItem[] = [];
-    let items = this.items;
+    const items = this.items;
     for (const doc of uploaded) {
-      const current = items.find((item) => item.id === doc.id);
-      if (current) {
-        const state = { status: doc.status, stage: doc.stage, progress: doc.progress, error: current.error, retryable: current.retryable };
-        items = items.map((item) => (item === current ? advance(item, state) : item));
-      } else if (!fresh.some((item) => item.id === doc.id)) {
+      // A document already shown is at least as new as the upload's answer (its events or a
+      // snapshot may have arrived first, even its failure): keep it.
+      if (items.some((item) => item.id === doc.id)) continue;
+      if (!fresh.some((item) => item.id === doc.id)) {
         const { id, title, filename, status, stage, progress } = doc;
         fresh.push({ id, title, filename, status, stage, progress, error: null, createdAt: new Date().toISOString() });
         this.uploadedOnly.add(id);

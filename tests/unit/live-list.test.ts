@@ -108,6 +108,17 @@ describe("LiveList", () => {
     ]);
   });
 
+  it("never lets an upload's answer undo a state that arrived before it, even a failure", async () => {
+    const source = snapshots();
+    const { list, view } = liveList([], source.load);
+    // The worker failed the file before the upload's answer reached the page: the event made the
+    // list read a snapshot, which already shows the failure.
+    list.apply(event("fast", { status: "failed", stage: "extract", progress: 0, error: "This file is empty." }));
+    await source.answer([doc("fast", { status: "failed", stage: "extract", progress: 0, error: "This file is empty." })]);
+    list.addUploaded([uploaded("fast")]);
+    expect(view()).toEqual([{ id: "fast", status: "failed", progress: 0 }]);
+  });
+
   it("drops a removed document", () => {
     const { list, view } = liveList([doc("a"), doc("b")]);
     list.remove("a");
