@@ -17,6 +17,9 @@ export interface DocumentListItem {
   id: string;
   title: string;
   filename: string;
+  mimeType: string;
+  /** Bytes. */
+  size: number;
   status: DocumentStatus;
   stage: Stage;
   progress: number;
@@ -48,8 +51,6 @@ export interface StageRunView {
 
 /** One document with its results (GET /api/documents/:id). */
 export interface DocumentDetail extends DocumentListItem {
-  mimeType: string;
-  size: number;
   pages: number | null;
   /** The last complete summary: kept while a new one is written, replaced when it is done. */
   summary: string | null;
@@ -63,6 +64,6 @@ export interface DocumentDetail extends DocumentListItem {
 }
 
 /** One entry of the upload answer (POST /api/documents). */
-export type UploadedDocument = Pick<DocumentListItem, "id" | "title" | "filename" | "status" | "stage" | "progress"> & {
+export type UploadedDocument = Pick<DocumentListItem, "id" | "title" | "filename" | "mimeType" | "size" | "status" | "stage" | "progress"> & {
   duplicate?: boolean;
 };

@@ -1,5 +1,5 @@
-/** The documents domain: create from an upload, list and read, always scoped to an owner. */
-import { readDraft, readDrafts } from "./ai/summary-draft";
+/** The documents domain: create from an upload, read one and its text, always scoped to an owner (the list is lib/library.ts). */
+import { readDraft } from "./ai/summary-draft";
 import type { DocumentDetail, DocumentListItem, SummaryDraft, UploadedDocument } from "./document-types";
 import type { Document } from "./generated/prisma/client";
 import { prisma } from "./db";
@@ -20,6 +20,8 @@ export function toListItem(doc: Omit<Document, "text" | "vector">, summaryDraft:
     id: doc.id,
     title: doc.title,
     filename: doc.filename,
+    mimeType: doc.mimeType,
+    size: doc.size,
     status: doc.status,
     stage: doc.stage,
     progress: doc.progress,
@@ -62,20 +64,9 @@ export async function createDocuments(ownerId: string, files: ReceivedFile[]): P
 
 /** The upload answer for one document. */
 export function toUploaded(document: Document, duplicate: boolean): UploadedDocument {
-  const { id, title, filename, status, stage, progress } = document;
-  return duplicate ? { id, title, filename, status, stage, progress, duplicate } : { id, title, filename, status, stage, progress };
-}
-
-/** The owner's documents, newest first; with `query`, those whose title, file name or summary contains it. */
-export async function listDocuments(ownerId: string, query?: string): Promise<DocumentListItem[]> {
-  const contains = query ? { contains: query, mode: "insensitive" as const } : undefined;
-  const docs = await prisma.document.findMany({
-    where: contains ? { ownerId, OR: [{ title: contains }, { filename: contains }, { summary: contains }] } : { ownerId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    omit: { text: true, vector: true },
-  });
-  const drafts = await readDrafts(docs);
-  return docs.map((doc) => toListItem(doc, drafts.get(doc.id) ?? null));
+  const { id, title, filename, mimeType, size, status, stage, progress } = document;
+  const uploaded = { id, title, filename, mimeType, size, status, stage, progress };
+  return duplicate ? { ...uploaded, duplicate } : uploaded;
 }
 
 /** One of the owner's documents with its summary and similar documents; NotFoundError otherwise. */
@@ -96,8 +87,6 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
   return {
     ...toListItem(doc),
     summaryDraft: await readDraft(doc),
-    mimeType: doc.mimeType,
-    size: doc.size,
     pages: doc.pages,
     summary: doc.summary,
     provider: doc.provider,
@@ -117,4 +106,22 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
     startedAt: doc.startedAt?.toISOString() ?? null,
     finishedAt: doc.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** A slice of a document's extracted text, counted in characters (Unicode code points). */
+export interface TextSlice {
+  text: string;
+  offset: number;
+  /** The whole text's length; 0 before the text has been read. */
+  total: number;
+}
+
+/** `length` characters of the owner's document's text from `offset`, cut in the database so a long text never loads whole. */
+export async function getDocumentText(ownerId: string, id: string, offset: number, length: number): Promise<TextSlice> {
+  if (!isId(id)) throw new NotFoundError();
+  const rows = await prisma.$queryRaw<{ slice: string | null; total: number | null }[]>`
+    SELECT substring("text" FROM ${offset + 1}::int FOR ${length}::int) AS slice, char_length("text")::int AS total
+    FROM "Document" WHERE "id" = ${id}::uuid AND "ownerId" = ${ownerId}`;
+  if (rows.length === 0) throw new NotFoundError();
+  return { text: rows[0].slice ?? "", offset, total: rows[0].total ?? 0 };
 }

@@ -3,47 +3,38 @@
  * (lib/http.ts). Their messages are written for the person who made the request.
  */
 
-/** A refusal whose message may be shown to the person as it is. */
+/** A refusal whose message may be shown to the person as it is; each kind is its own subclass. */
 export class DomainError extends Error {
-  override name = "DomainError";
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** The request's input is malformed or out of range. */
-export class InvalidInputError extends DomainError {
-  override name = "InvalidInputError";
-}
+export class InvalidInputError extends DomainError {}
 
 /** The thing asked for does not exist, or belongs to someone else (the two answer alike). */
 export class NotFoundError extends DomainError {
-  override name = "NotFoundError";
   constructor(message = "Document not found") {
     super(message);
   }
 }
 
 /** The action does not apply to the thing in its current state. */
-export class ConflictError extends DomainError {
-  override name = "ConflictError";
-}
+export class ConflictError extends DomainError {}
 
 /** The person may not do this. */
-export class ForbiddenError extends DomainError {
-  override name = "ForbiddenError";
-}
+export class ForbiddenError extends DomainError {}
 
 /** A file or a request is larger than allowed. */
-export class TooLargeError extends DomainError {
-  override name = "TooLargeError";
-}
+export class TooLargeError extends DomainError {}
 
 /** A file's content is of a type the app does not read. */
-export class UnsupportedTypeError extends DomainError {
-  override name = "UnsupportedTypeError";
-}
+export class UnsupportedTypeError extends DomainError {}
 
 /** The person has used up a limit for now; `retryAfterSeconds` says when it frees up. */
 export class TooManyRequestsError extends DomainError {
-  override name = "TooManyRequestsError";
   constructor(
     message: string,
     readonly retryAfterSeconds: number,

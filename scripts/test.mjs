@@ -1,10 +1,12 @@
 // `npm test`: real PostgreSQL and Redis, a fresh test database, then vitest and Playwright.
-// `npm test -- <args>` runs only vitest with those args. The last line printed is "<N> passed, <M> failed".
+// `npm test -- <args>` runs only vitest with those args; `npm test -- e2e/<spec>` only Playwright with
+// them (the first-run setup spec always runs first). The last line printed is "<N> passed, <M> failed".
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, run, bootstrap } from './lib/project.mjs';
 
 const args = process.argv.slice(2);
+const browserOnly = args.length > 0 && args.every((arg) => arg.startsWith('e2e/'));
 const resultsDir = path.join(ROOT, 'data/test-results');
 const services = [];
 let interrupted = false;
@@ -41,11 +43,12 @@ async function main() {
   const env = { ...process.env, TEST_DATABASE_URL: testDatabaseUrl, TEST_REDIS_URL: testRedisUrl, CHROMIUM_PATH: '/usr/bin/chromium' };
   const vitestReport = path.join(resultsDir, 'vitest.json');
   const playwrightReport = path.join(resultsDir, 'playwright.json');
-  let ok = await suite('vitest', path.join(ROOT, 'node_modules/.bin/vitest'),
+  let ok = browserOnly || await suite('vitest', path.join(ROOT, 'node_modules/.bin/vitest'),
     ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`, ...args], env, vitestReport,
     (r) => [r.numPassedTests, r.numFailedTests]);
-  if (args.length === 0 && !interrupted) {
-    ok = (await suite('playwright', path.join(ROOT, 'node_modules/.bin/playwright'), ['test', '--reporter=list,json'],
+  if ((args.length === 0 || browserOnly) && !interrupted) {
+    const specs = browserOnly ? ['e2e/first-run.setup.ts', ...args] : [];
+    ok = (await suite('playwright', path.join(ROOT, 'node_modules/.bin/playwright'), ['test', '--reporter=list,json', ...specs],
       { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }, playwrightReport,
       (r) => [r.stats.expected + r.stats.flaky, r.stats.unexpected])) && ok;
   }

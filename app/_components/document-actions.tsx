@@ -6,9 +6,11 @@ import { isActive, isRetryable, type DocumentStatus } from "@/lib/pipeline/statu
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
 
-type Action = "cancel" | "retry" | "reprocess" | "delete";
+/** What a person can do to a document, on its page or to several at once in the library. */
+export type Action = "cancel" | "retry" | "reprocess" | "delete";
 
-const LABELS: Record<Action, string> = {
+/** How each action's button reads. */
+const ACTION_LABELS: Record<Action, string> = {
   cancel: "Cancel",
   retry: "Retry",
   reprocess: "Process again",
@@ -25,6 +27,20 @@ function actionsFor(status: DocumentStatus): Action[] {
 async function send(id: string, action: Action): Promise<void> {
   if (action === "delete") await requestJson(`/api/documents/${id}`, { method: "DELETE" });
   else await requestJson(`/api/documents/${id}/${action}`, { method: "POST" });
+}
+
+/** One action's button: disabled while any action runs, "Delete…" while its own does. */
+export function ActionButton({ action, busy, onRun }: { action: Action; busy: Action | null; onRun: (action: Action) => void }) {
+  return (
+    <button
+      type="button"
+      className={action === "delete" ? "button button-danger" : "button button-secondary"}
+      disabled={busy !== null}
+      onClick={() => onRun(action)}
+    >
+      {busy === action ? `${ACTION_LABELS[action]}…` : ACTION_LABELS[action]}
+    </button>
+  );
 }
 
 /** Cancel, retry, process again and delete buttons for one document. */
@@ -51,15 +67,7 @@ export function DocumentActions({ id, title, status }: { id: string; title: stri
   return (
     <div className="document-actions">
       {actionsFor(status).map((action) => (
-        <button
-          key={action}
-          type="button"
-          className={action === "delete" ? "button button-danger" : "button button-secondary"}
-          disabled={busy !== null}
-          onClick={() => void run(action)}
-        >
-          {busy === action ? `${LABELS[action]}…` : LABELS[action]}
-        </button>
+        <ActionButton key={action} action={action} busy={busy} onRun={(chosen) => void run(chosen)} />
       ))}
       <ErrorAlert message={error} />
     </div>

@@ -1,10 +1,14 @@
 /**
- * The merge behind the live views: snapshots, progress events and uploads folded into what the
+ * The merge behind the live views: pages, progress events and uploads folded into what the
  * page shows. React-free, so it runs (and is tested) without a browser.
  */
 import type { DocumentListItem, SummaryDraft, UploadedDocument } from "@/lib/document-types";
 import type { DocumentProgress, DocumentSummaryEvent } from "@/lib/events";
+import type { LibraryPage } from "@/lib/library";
 import { applySummaryEvent, draftAfter } from "./live-summary";
+
+/** How many documents' early events are kept (a drop of files is at most a few hundred). */
+const UNSHOWN_EVENTS_KEPT = 500;
 
 type DocumentState = Pick<DocumentListItem, "status" | "stage" | "progress" | "error" | "retryable">;
 
@@ -14,8 +18,26 @@ export type LiveItem = DocumentListItem & { detail?: string };
 /** A progress event, or a fresh read of a document's state (which carries its summary draft). */
 export type DocumentUpdate = DocumentProgress & { summaryDraft?: SummaryDraft | null };
 
-/** Reads the owner's documents now (GET /api/documents in the browser). */
-export type SnapshotLoader = () => Promise<DocumentListItem[]>;
+/** The pages shown so far, as live items. */
+export type LivePage = Omit<LibraryPage, "documents"> & { documents: LiveItem[] };
+
+/** Reads a page of the library's view now: the first (null) or the one after `cursor`. */
+export type PageReader = (cursor: string | null) => Promise<LibraryPage>;
+
+export interface LiveListOptions {
+  readPage: PageReader;
+  /** Called with what the page shows after every change. */
+  onChange: (shown: LivePage) => void;
+  /** The view lists every document, newest first: a new document belongs at its top. */
+  showsNewFirst: boolean;
+}
+
+/** What happened while one read was on its way, applied on top of its answer. */
+interface ReadWatch {
+  events: DocumentProgress[];
+  /** New documents this page uploaded meanwhile (the read's total may not count them). */
+  uploaded: Set<string>;
+}
 
 /** A newer state of a document; a bar never moves backwards unless the status changes. */
 function advance<T extends LiveItem>(current: T, next: DocumentState): T {
@@ -26,6 +48,12 @@ function advance<T extends LiveItem>(current: T, next: DocumentState): T {
 
 function pickState({ status, stage, progress, error, retryable }: DocumentState): DocumentState {
   return { status, stage, progress, error, retryable };
+}
+
+/** A shown document after a read of it: the read's fields, its state by the no-going-backwards rule. */
+function merge(current: LiveItem, read: DocumentListItem): LiveItem {
+  const advanced = advance({ ...read, ...pickState(current) }, read);
+  return { ...advanced, summaryDraft: draftAfter(current.summaryDraft, read.summaryDraft, advanced) };
 }
 
 function stateOf(event: DocumentProgress, current: DocumentListItem): DocumentState {
@@ -41,108 +69,189 @@ export function applyProgress<T extends LiveItem>(current: T, event: DocumentUpd
 }
 
 /**
- * The owner's documents kept current from snapshots and progress events. Events that arrive
- * while a snapshot loads are replayed on top of it, so a late snapshot never undoes them.
+ * The library page's documents (the pages loaded so far) kept current from reads and progress
+ * events. An event for a document the page does not show never reloads the list: only a new
+ * (queued) one, in a view that lists new documents first, reads the first page again. Events
+ * that arrive while a read is on its way are replayed on top of it, so a late read never undoes them.
  */
 export class LiveList {
-  private items: LiveItem[];
-  /** Documents this page uploaded that no snapshot has shown yet. */
+  private shown: LivePage;
+  /** Documents this page uploaded that no read has listed yet. */
   private readonly uploadedOnly = new Set<string>();
-  private loading = false;
-  private loadAgain = false;
-  private buffered: DocumentProgress[] = [];
+  /** Deleted documents: a read answered before the deletion never brings one back. */
+  private readonly removed = new Set<string>();
+  private readonly watches = new Set<ReadWatch>();
+  private refreshing = false;
+  private refreshAgain = false;
+  private loadingMore: Promise<void> | null = null;
+  /** The last event of each of a few documents not shown (an upload's events can beat its answer). */
+  private readonly unshownEvents = new Map<string, DocumentProgress>();
 
   constructor(
-    initial: LiveItem[],
-    private readonly loadSnapshot: SnapshotLoader,
-    private readonly onChange: (items: LiveItem[]) => void,
+    initial: LivePage,
+    private readonly options: LiveListOptions,
   ) {
-    this.items = initial;
+    this.shown = initial;
   }
 
-  /** Applies one progress event; an unknown document makes the list reload. */
+  /** Applies one progress event; a new document the view would list first reads the first page. */
   apply(event: DocumentProgress): void {
-    if (this.loading) this.buffered.push(event);
-    if (!this.applyEvent(event) && !this.loading) void this.refresh();
+    for (const watch of this.watches) watch.events.push(event);
+    if (this.applyEvent(event)) return;
+    this.rememberUnshown(event);
+    if (!this.refreshing && this.announcesNew(event)) void this.refresh();
+  }
+
+  private rememberUnshown(event: DocumentProgress): void {
+    this.unshownEvents.delete(event.id);
+    this.unshownEvents.set(event.id, event);
+    if (this.unshownEvents.size > UNSHOWN_EVENTS_KEPT) this.unshownEvents.delete(this.unshownEvents.keys().next().value!);
   }
 
   /** Applies a summary event to its document's draft (the first line shows in the list); other documents' events are ignored. */
   applySummary(event: DocumentSummaryEvent): void {
-    const current = this.items.find((item) => item.id === event.id);
-    if (current) this.commit(this.items.map((item) => (item === current ? applySummaryEvent(item, event) : item)));
+    const current = this.shown.documents.find((item) => item.id === event.id);
+    if (current) this.commit({ ...this.shown, documents: this.shown.documents.map((item) => (item === current ? applySummaryEvent(item, event) : item)) });
   }
 
   /** Drops a deleted document. */
   remove(id: string): void {
+    this.removed.add(id);
     this.uploadedOnly.delete(id);
-    this.commit(this.items.filter((item) => item.id !== id));
+    const documents = this.shown.documents.filter((item) => item.id !== id);
+    if (documents.length === this.shown.documents.length) return;
+    this.commit({ ...this.shown, documents, total: Math.max(0, this.shown.total - 1) });
   }
 
-  /** Shows documents answered by an upload at once, before any snapshot or event names them. */
+  /** Shows documents answered by an upload at once, before any read or event names them. */
   addUploaded(uploaded: UploadedDocument[]): void {
     const fresh: LiveItem[] = [];
-    let items = this.items;
+    const documents = this.shown.documents;
+    let added = 0;
     for (const doc of uploaded) {
-      const current = items.find((item) => item.id === doc.id);
-      if (current) {
-        const state = { status: doc.status, stage: doc.stage, progress: doc.progress, error: current.error, retryable: current.retryable };
-        items = items.map((item) => (item === current ? advance(item, state) : item));
-      } else if (!fresh.some((item) => item.id === doc.id)) {
-        const { id, title, filename, status, stage, progress } = doc;
-        fresh.push({ id, title, filename, status, stage, progress, error: null, createdAt: new Date().toISOString() });
+      // A document already shown is at least as new as the upload's answer (a read may have
+      // listed it first, with its failure even): keep it.
+      if (documents.some((item) => item.id === doc.id)) continue;
+      if (!fresh.some((item) => item.id === doc.id)) {
+        const { id, title, filename, mimeType, size, status, stage, progress } = doc;
+        const row: DocumentListItem = { id, title, filename, mimeType, size, status, stage, progress, error: null, createdAt: new Date().toISOString() };
+        // Its events may have come before the upload's answer did.
+        const early = this.unshownEvents.get(id);
+        fresh.push(early ? applyProgress(row, early) : row);
         this.uploadedOnly.add(id);
+        // A duplicate is a document the library already counts.
+        if (!doc.duplicate) {
+          added += 1;
+          for (const watch of this.watches) watch.uploaded.add(id);
+        }
       }
     }
     // The server lists the last file of an upload first (newest first).
-    this.commit([...fresh.reverse(), ...items]);
+    this.commit({ ...this.shown, documents: [...fresh.reverse(), ...documents], total: this.shown.total + added });
   }
 
-  /** Reads the snapshot and merges it; a call during a load schedules one more load. */
+  /** Reads the first page again and merges it; the rows of later pages keep their state. A call during a read schedules one more. */
   async refresh(): Promise<void> {
-    if (this.loading) {
-      this.loadAgain = true;
+    if (this.refreshing) {
+      this.refreshAgain = true;
       return;
     }
-    this.loading = true;
-    this.buffered = [];
+    this.refreshing = true;
     try {
-      this.mergeSnapshot(await this.loadSnapshot());
-      const unknown = this.buffered.filter((event) => !this.applyEvent(event));
-      if (unknown.length > 0) this.loadAgain = true;
+      const { page, watch } = await this.read(null);
+      this.mergeFirstPage(page, watch);
+      const missed = watch.events.filter((event) => !this.applyEvent(event));
+      if (missed.some((event) => this.announcesNew(event))) this.refreshAgain = true;
     } catch {
-      // Keep what is shown; the next connect, poll or unknown event reads again.
+      // Keep what is shown; the next connect, poll or new document reads again.
     } finally {
-      this.loading = false;
-      this.buffered = [];
+      this.refreshing = false;
     }
-    if (this.loadAgain) {
-      this.loadAgain = false;
+    if (this.refreshAgain) {
+      this.refreshAgain = false;
       await this.refresh();
     }
   }
 
+  /** Appends the next page, if there is one (one read at a time); rejects when the read fails, keeping what is shown. */
+  loadMore(): Promise<void> {
+    this.loadingMore ??= this.appendNextPage().finally(() => (this.loadingMore = null));
+    return this.loadingMore;
+  }
+
+  private async appendNextPage(): Promise<void> {
+    if (this.shown.nextCursor === null) return;
+    const { page, watch } = await this.read(this.shown.nextCursor);
+    const read = new Map(page.documents.map((doc) => [doc.id, doc]));
+    // A document this page uploaded may already be shown above, in a view that sorts it further down.
+    const documents = this.shown.documents.map((item) => {
+      const doc = read.get(item.id);
+      if (!doc) return item;
+      read.delete(item.id);
+      this.uploadedOnly.delete(item.id);
+      return merge(item, doc);
+    });
+    const appended = [...read.values()].filter((doc) => !this.removed.has(doc.id));
+    this.commit({ documents: [...documents, ...appended], nextCursor: page.nextCursor, total: this.totalAfter(page, watch) });
+    watch.events.forEach((event) => this.applyEvent(event));
+  }
+
+  private async read(cursor: string | null): Promise<{ page: LibraryPage; watch: ReadWatch }> {
+    const watch: ReadWatch = { events: [], uploaded: new Set() };
+    this.watches.add(watch);
+    try {
+      return { page: await this.options.readPage(cursor), watch };
+    } finally {
+      this.watches.delete(watch);
+    }
+  }
+
+  private announcesNew(event: DocumentProgress): boolean {
+    return this.options.showsNewFirst && event.status === "queued";
+  }
+
   private applyEvent(event: DocumentProgress): boolean {
-    const current = this.items.find((item) => item.id === event.id);
+    const current = this.shown.documents.find((item) => item.id === event.id);
     if (!current) return false;
-    this.commit(this.items.map((item) => (item === current ? applyProgress(item, event) : item)));
+    this.commit({ ...this.shown, documents: this.shown.documents.map((item) => (item === current ? applyProgress(item, event) : item)) });
     return true;
   }
 
-  private mergeSnapshot(snapshot: DocumentListItem[]): void {
-    const byId = new Map(this.items.map((item) => [item.id, item]));
-    const merged = snapshot.map((doc) => {
-      this.uploadedOnly.delete(doc.id);
-      const current = byId.get(doc.id);
-      if (!current) return doc;
-      const advanced = advance({ ...doc, ...pickState(current) }, doc);
-      return { ...advanced, summaryDraft: draftAfter(current.summaryDraft, doc.summaryDraft, advanced) };
+  /**
+   * The first page on top; below it the uploads it does not list yet and the rows of later pages
+   * (unless the page is the whole list, when a row it leaves out is gone).
+   */
+  private mergeFirstPage(page: LibraryPage, watch: ReadWatch): void {
+    const byId = new Map(this.shown.documents.map((item) => [item.id, item]));
+    const listed = page.documents
+      .filter((doc) => !this.removed.has(doc.id))
+      .map((doc) => {
+        this.uploadedOnly.delete(doc.id);
+        const current = byId.get(doc.id);
+        return current ? merge(current, doc) : doc;
+      });
+    const listedIds = new Set(listed.map((doc) => doc.id));
+    const unlisted = this.shown.documents.filter((item) => !listedIds.has(item.id));
+    const notYetListed = unlisted.filter((item) => this.uploadedOnly.has(item.id));
+    const wholeList = page.nextCursor === null;
+    const later = wholeList ? [] : unlisted.filter((item) => !this.uploadedOnly.has(item.id));
+    this.commit({
+      documents: [...notYetListed, ...listed, ...later],
+      nextCursor: wholeList ? null : this.shown.nextCursor,
+      total: this.totalAfter(page, watch),
     });
-    const notYetListed = this.items.filter((item) => this.uploadedOnly.has(item.id));
-    this.commit([...notYetListed, ...merged]);
   }
 
-  private commit(items: LiveItem[]): void {
-    this.items = items;
-    this.onChange(items);
+  /** The read's total, with this page's uploads and deletions it may not count yet. */
+  private totalAfter(page: LibraryPage, watch: ReadWatch): number {
+    const read = new Set(page.documents.map((doc) => doc.id));
+    const uploadedSince = [...watch.uploaded].filter((id) => !read.has(id) && !this.removed.has(id)).length;
+    const removedSince = page.documents.filter((doc) => this.removed.has(doc.id)).length;
+    return page.total + uploadedSince - removedSince;
+  }
+
+  private commit(shown: LivePage): void {
+    this.shown = shown;
+    this.options.onChange(shown);
   }
 }

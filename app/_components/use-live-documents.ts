@@ -1,24 +1,27 @@
 "use client";
 
 import { useRef, useState } from "react";
-import type { DocumentListItem, UploadedDocument } from "@/lib/document-types";
+import type { UploadedDocument } from "@/lib/document-types";
+import type { LibraryPage } from "@/lib/library";
+import { libraryApiHref, type LibraryView } from "@/lib/library-query";
 import { isActive } from "@/lib/pipeline/statuses";
 import { requestJson } from "./json-fetch";
-import { LiveList, type LiveItem } from "./live-list";
+import { LiveList, type LivePage } from "./live-list";
 import { useDocumentEvents } from "./use-document-events";
 
-async function fetchDocuments(): Promise<DocumentListItem[]> {
-  return (await requestJson<{ documents: DocumentListItem[] }>("/api/documents")).documents;
-}
-
 /**
- * The owner's documents, live: starts from the server-rendered list, reloads it on every
- * (re)connect, applies progress events, and polls while the socket is down and work runs.
+ * The library page's documents, live: starts from the server-rendered first page of `view`,
+ * reads the first page again on every (re)connect, applies progress events, polls while the
+ * socket is down and work runs, and appends the next page on `loadMore`.
  */
-export function useLiveDocuments(initial: DocumentListItem[]) {
-  const [documents, setDocuments] = useState<LiveItem[]>(initial);
+export function useLiveDocuments(initial: LibraryPage, view: LibraryView) {
+  const [shown, setShown] = useState<LivePage>(initial);
   const list = useRef<LiveList | null>(null);
-  list.current ??= new LiveList(initial, fetchDocuments, setDocuments);
+  list.current ??= new LiveList(initial, {
+    readPage: (cursor) => requestJson<LibraryPage>(libraryApiHref(view, cursor)),
+    onChange: setShown,
+    showsNewFirst: view.sort === "newest" && !view.status && !view.type,
+  });
   const live = list.current;
 
   useDocumentEvents(
@@ -29,8 +32,14 @@ export function useLiveDocuments(initial: DocumentListItem[]) {
       deleted: (id) => live.remove(id),
       poll: () => void live.refresh(),
     },
-    documents.some((doc) => isActive(doc.status)),
+    shown.documents.some((doc) => isActive(doc.status)),
   );
 
-  return { documents, addUploaded: (uploaded: UploadedDocument[]) => live.addUploaded(uploaded) };
+  return {
+    ...shown,
+    addUploaded: (uploaded: UploadedDocument[]) => live.addUploaded(uploaded),
+    loadMore: () => live.loadMore(),
+    refresh: () => live.refresh(),
+    remove: (id: string) => live.remove(id),
+  };
 }

@@ -8,6 +8,8 @@ export type FormatWording = "full" | "short" | "plural";
 
 interface FormatRow {
   mimeType: string;
+  /** The format's short name in URLs and the API (`?type=pdf`). */
+  key: string;
   /** How the document page names the format. */
   name: string;
   /** The format inside a sentence ("Upload PDF, plain text… files", "Upload PDFs, text…"). */
@@ -20,24 +22,28 @@ interface FormatRow {
 export const FORMATS = [
   {
     mimeType: "application/pdf",
+    key: "pdf",
     name: "PDF",
     inText: { full: "PDF", short: "PDF", plural: "PDFs" },
     extensions: [".pdf"],
   },
   {
     mimeType: "text/plain",
+    key: "text",
     name: "Plain text",
     inText: { full: "plain text", short: "text", plural: "text" },
     extensions: [".txt"],
   },
   {
     mimeType: "text/markdown",
+    key: "markdown",
     name: "Markdown",
     inText: { full: "Markdown", short: "Markdown", plural: "Markdown" },
     extensions: [".md", ".markdown"],
   },
   {
     mimeType: "text/html",
+    key: "html",
     name: "HTML",
     inText: { full: "HTML", short: "HTML", plural: "HTML" },
     extensions: [".html", ".htm"],
@@ -45,6 +51,16 @@ export const FORMATS = [
 ] as const satisfies readonly FormatRow[];
 
 export type SupportedMimeType = (typeof FORMATS)[number]["mimeType"];
+
+export type FormatKey = (typeof FORMATS)[number]["key"];
+
+/** The formats' short names, for filters (`?type=`). */
+export const FORMAT_KEYS = FORMATS.map((format) => format.key) as [FormatKey, ...FormatKey[]];
+
+/** The type a format's short name stands for. */
+export function mimeTypeOf(key: FormatKey): SupportedMimeType {
+  return FORMATS.find((format) => format.key === key)!.mimeType;
+}
 
 /** The document types the app can read. */
 export const SUPPORTED_MIME_TYPES: readonly SupportedMimeType[] = FORMATS.map((format) => format.mimeType);

@@ -71,3 +71,30 @@ export async function deleteDocument(ownerId: string, id: string): Promise<void>
   await remove(document.storageKey);
   announceDeleted(ownerId, id);
 }
+
+export const BULK_ACTIONS = ["retry", "reprocess", "cancel", "delete"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+const ACTIONS: Record<BulkAction, (ownerId: string, id: string) => Promise<unknown>> = {
+  retry: retryDocument,
+  reprocess: reprocessDocument,
+  cancel: cancelDocument,
+  delete: deleteDocument,
+};
+
+/** One id's outcome of a bulk action: done, or the error this id alone would have met. */
+export type BulkOutcome = { id: string; ok: true } | { id: string; ok: false; error: unknown };
+
+/** Applies one action to each id on its own, in order; one id's refusal never stops the others. */
+export async function bulkAction(ownerId: string, action: BulkAction, ids: readonly string[]): Promise<BulkOutcome[]> {
+  const outcomes: BulkOutcome[] = [];
+  for (const id of ids) {
+    try {
+      await ACTIONS[action](ownerId, id);
+      outcomes.push({ id, ok: true });
+    } catch (error) {
+      outcomes.push({ id, ok: false, error });
+    }
+  }
+  return outcomes;
+}

@@ -7,7 +7,7 @@ export * from "./statuses";
 export { isId } from "./ids";
 export { documentFlow, enqueueDocument, removeDocumentJobs, type FlowOptions } from "./flow";
 export { submitDocuments, type Submitted } from "./submit";
-export { cancelDocument, deleteDocument, reprocessDocument, retryDocument } from "./actions";
+export { BULK_ACTIONS, bulkAction, cancelDocument, deleteDocument, reprocessDocument, retryDocument, type BulkAction, type BulkOutcome } from "./actions";
 export type { Failure } from "./rules";
 export {
   announce,

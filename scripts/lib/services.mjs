@@ -1,6 +1,7 @@
 // Local PostgreSQL and Redis for `npm start` and `npm test`. Plain Node: it runs before `npm install`.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +12,9 @@ const IS_ROOT = process.getuid?.() === 0;
 const log = (msg) => console.log(`[services] ${msg}`);
 
 // Runs a short command and captures its output; `asPostgres` runs it as the postgres user when we are root.
-function sh(cmd, args, { asPostgres = false, inherit = false, env = process.env } = {}) {
+function sh(cmd, args, { asPostgres = false, inherit = false, env = process.env, input } = {}) {
   const [file, argv] = asPostgres && IS_ROOT ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  const r = spawnSync(file, argv, { env, encoding: 'utf8', cwd: asPostgres ? '/' : ROOT, stdio: inherit ? 'inherit' : 'pipe' });
+  const r = spawnSync(file, argv, { env, input, encoding: 'utf8', cwd: asPostgres ? '/' : ROOT, stdio: inherit ? 'inherit' : 'pipe' });
   return { ok: r.status === 0, out: (r.stdout ?? '').trim(), err: (r.stderr ?? '').trim() || r.error?.message || '' };
 }
 
@@ -39,6 +40,83 @@ export function ensureAptPackages(pkgs) {
     inherit: true,
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
+}
+
+// The services `npm start` and `npm test` start are this installation's own: a password generated
+// into the data folder (mode 0600) that PostgreSQL (scram-sha-256) and Redis (requirepass) ask
+// for, and ports recorded there too. A port already held by another installation's server is
+// never reused: this one's server gets a free port instead, so two checkouts never share by accident.
+const DATA_DIR = path.join(ROOT, 'data');
+const IDENTITY_FILE = path.join(DATA_DIR, 'services.json');
+
+function readIdentity() {
+  try {
+    return JSON.parse(fs.readFileSync(IDENTITY_FILE, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function writeIdentity(identity) {
+  fs.mkdirSync(DATA_DIR, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(IDENTITY_FILE, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(IDENTITY_FILE, 0o600);
+}
+
+/** This installation's service password, made on first use and kept in data/services.json (0600). */
+export function servicePassword() {
+  const identity = readIdentity();
+  if (identity.password) return identity.password;
+  identity.password = randomBytes(24).toString('hex');
+  writeIdentity(identity);
+  return identity.password;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const portFree = (port) =>
+  new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/**
+ * The port this installation's `name` service uses: the one recorded, else `preferred` when it is
+ * free, else a free one; recorded in data/services.json.
+ */
+async function servicePort(name, preferred, ours) {
+  const identity = readIdentity();
+  const recorded = identity.ports?.[name];
+  if (recorded && (ours(recorded) || (await portFree(recorded)))) return recorded;
+  let port = preferred;
+  if (!(await portFree(port))) {
+    port = await freePort();
+    log(`port ${recorded ?? preferred} is held by another installation's ${name}; this one's ${name} uses port ${port}`);
+  }
+  writeIdentity({ ...readIdentity(), ports: { ...readIdentity().ports, [name]: port } });
+  return port;
+}
+
+/** Whether the process in a pid file is alive. */
+function pidAlive(pidFile) {
+  try {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (!pid) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // Path of a server binary of the newest PostgreSQL installed under /usr/lib/postgresql.
@@ -73,24 +151,39 @@ function prepareDataDir(dataDir) {
 
 const withDatabase = (url, db) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
 
-/** Starts (or reuses) a private PostgreSQL on 127.0.0.1:port; with DATABASE_URL set, starts nothing. Returns { url(dbName), stop(), startedByUs }. */
-export async function ensurePostgres({ dataDir = path.join(ROOT, 'data/postgres'), port = 54329 } = {}) {
+/**
+ * Starts (or reuses) this installation's PostgreSQL on 127.0.0.1 (port from data/services.json),
+ * which asks for the installation's password (scram-sha-256); with DATABASE_URL set, starts
+ * nothing. Returns { url(dbName), stop(), startedByUs }.
+ */
+export async function ensurePostgres({ dataDir = path.join(DATA_DIR, 'postgres'), preferredPort = 54329 } = {}) {
   const external = process.env.DATABASE_URL;
   if (external) return { url: (db) => withDatabase(external, db), stop: async () => {}, startedByUs: false };
-  const url = (db) => `postgresql://postgres@127.0.0.1:${port}/${db}`;
-  if (pgReady(port)) {
-    log(`PostgreSQL already answers on 127.0.0.1:${port}: reusing it`);
+  const dir = prepareDataDir(dataDir);
+  const running = () => pidAlive(path.join(dir, 'postmaster.pid'));
+  const port = await servicePort('postgres', preferredPort, running);
+  const password = servicePassword();
+  const url = (db) => `postgresql://postgres:${password}@127.0.0.1:${port}/${db}`;
+  if (running() && pgReady(port)) {
+    log(`PostgreSQL of this installation already runs on 127.0.0.1:${port}: reusing it`);
     return { url, stop: async () => {}, startedByUs: false };
   }
-  const dir = prepareDataDir(dataDir);
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
     log(`creating a PostgreSQL cluster in ${dir}`);
-    must(pgBin('initdb'), ['-D', dir, '--auth=trust', '-U', 'postgres', '--encoding=UTF8', '--no-locale'], { asPostgres: true });
+    const pwfile = path.join(dir, '..', `.pgpass-init-${process.pid}`);
+    fs.writeFileSync(pwfile, password, { mode: 0o600 });
+    if (IS_ROOT) must('chown', ['postgres:postgres', pwfile]);
+    try {
+      must(pgBin('initdb'), ['-D', dir, '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-U', 'postgres', '--encoding=UTF8', '--no-locale'], { asPostgres: true });
+    } finally {
+      fs.rmSync(pwfile, { force: true });
+    }
   }
   const logFile = path.join(dir, 'server.log');
   const opts = `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1`;
   const started = sh(pgBin('pg_ctl'), ['-D', dir, '-l', logFile, '-w', '-o', opts, 'start'], { asPostgres: true });
   if (!started.ok) throw new Error(`PostgreSQL did not start (${started.err || started.out}). End of ${logFile}:\n${tail(logFile)}`);
+  requirePassword(dir, port, password);
   log(`PostgreSQL started on 127.0.0.1:${port} (data in ${dir})`);
   const stop = async () => {
     must(pgBin('pg_ctl'), ['-D', dir, '-m', 'fast', '-w', 'stop'], { asPostgres: true });
@@ -99,9 +192,32 @@ export async function ensurePostgres({ dataDir = path.join(ROOT, 'data/postgres'
   return { url, stop, startedByUs: true };
 }
 
-// Runs one SQL statement against the maintenance database of the server that `url` points at.
+/**
+ * A cluster made before the installation had a password (trust for everyone on the machine) is
+ * given the password and switched to scram-sha-256, then reloaded.
+ */
+function requirePassword(dir, port, password) {
+  const hba = path.join(dir, 'pg_hba.conf');
+  const lines = fs.readFileSync(hba, 'utf8').split('\n');
+  if (!lines.some((line) => /^\s*(local|host)\S*\s.*\btrust\s*$/.test(line))) return;
+  log('PostgreSQL accepted anyone on this machine (trust): setting the installation password and scram-sha-256');
+  // The statement goes through standard input, so the password is never on a command line.
+  must('psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-tA', '-f', '-'], {
+    asPostgres: true,
+    input: `SET password_encryption = 'scram-sha-256';\nALTER USER postgres PASSWORD '${password}';\n`,
+  });
+  const secured = lines.map((line) => (/^\s*(local|host)/.test(line) ? line.replace(/\btrust\s*$/, 'scram-sha-256') : line));
+  fs.writeFileSync(hba, secured.join('\n'));
+  must(pgBin('pg_ctl'), ['-D', dir, 'reload'], { asPostgres: true });
+}
+
+// Runs one SQL statement against the maintenance database of the server that `url` points at
+// (its password through the environment, never on the command line).
 function psql(url, sql) {
-  return must('psql', [withDatabase(url, 'postgres'), '-v', 'ON_ERROR_STOP=1', '-tAc', sql]);
+  const target = new URL(withDatabase(url, 'postgres'));
+  const password = decodeURIComponent(target.password);
+  target.password = '';
+  return must('psql', [target.toString(), '-v', 'ON_ERROR_STOP=1', '-tAc', sql], { env: { ...process.env, PGPASSWORD: password } });
 }
 
 function dbName(url) {
@@ -121,28 +237,39 @@ export async function dropDatabase(url) {
   psql(url, `drop database if exists "${dbName(url)}" with (force)`);
 }
 
-const redisPing = (port) => sh('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping']).out === 'PONG';
+const redisPing = (port, password) =>
+  sh('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping'], { env: { ...process.env, REDISCLI_AUTH: password } }).out === 'PONG';
 
-/** Starts (or reuses) Redis on 127.0.0.1:port with AOF and noeviction; with REDIS_URL set, starts nothing. Returns { url, stop(), startedByUs }. */
-export async function ensureRedis({ dataDir = path.join(ROOT, 'data/redis'), port = 63790 } = {}) {
+/**
+ * Starts (or reuses) this installation's Redis on 127.0.0.1 (port from data/services.json) with
+ * AOF, noeviction and the installation's password; with REDIS_URL set, starts nothing.
+ * Returns { url, stop(), startedByUs }.
+ */
+export async function ensureRedis({ dataDir = path.join(DATA_DIR, 'redis'), preferredPort = 63790 } = {}) {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {}, startedByUs: false };
-  const url = `redis://127.0.0.1:${port}`;
-  if (redisPing(port)) {
-    log(`Redis already answers on 127.0.0.1:${port}: reusing it`);
+  dataDir = path.resolve(dataDir);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+  const pidFile = path.join(dataDir, 'redis.pid');
+  const port = await servicePort('redis', preferredPort, () => pidAlive(pidFile));
+  const password = servicePassword();
+  const url = `redis://:${password}@127.0.0.1:${port}`;
+  if (pidAlive(pidFile) && redisPing(port, password)) {
+    log(`Redis of this installation already runs on 127.0.0.1:${port}: reusing it`);
     return { url, stop: async () => {}, startedByUs: false };
   }
-  dataDir = path.resolve(dataDir);
-  fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(dataDir, 'redis.log');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--logfile', logFile, '--appendonly', 'yes',
-    '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''];
+  // The password goes in through standard input (a config read from stdin), never on the command line.
+  const args = ['-', '--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--logfile', logFile, '--pidfile', pidFile,
+    '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''];
   // Its own process group, so a Ctrl-C in the terminal reaches the web and worker first; we stop Redis after them.
-  const child = spawn('redis-server', args, { detached: true, stdio: 'ignore' });
+  const child = spawn('redis-server', args, { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  child.stdin.end(`requirepass ${password}\n`);
   const exited = new Promise((resolve) => child.once('exit', resolve).once('error', resolve));
   const killOnExit = () => child.kill();
   process.on('exit', killOnExit);
   const running = () => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
-  for (let waited = 0; !redisPing(port); waited += 100) {
+  for (let waited = 0; !redisPing(port, password); waited += 100) {
     if (!running() || waited > 15000) {
       child.kill('SIGKILL');
       throw new Error(`Redis did not start on port ${port}. End of ${logFile}:\n${tail(logFile)}`);

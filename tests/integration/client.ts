@@ -90,10 +90,39 @@ export async function getDocument(
   return { status: response.status, body: await response.json() };
 }
 
-/** GETs the document list. */
-export async function listDocuments(baseURL: string, token: string | null = defaultToken ?? null): Promise<DocumentListItem[]> {
-  const response = await api(baseURL, "/api/documents", {}, token);
-  return ((await response.json()) as { documents: DocumentListItem[] }).documents;
+export interface ListPage {
+  documents: DocumentListItem[];
+  nextCursor: string | null;
+  total: number;
+}
+
+/** GETs one page of the document list with the given query parameters; throws on anything but 200. */
+export async function listPage(baseURL: string, params: Record<string, string> = {}, token: string | null = defaultToken ?? null): Promise<ListPage> {
+  const response = await api(baseURL, `/api/documents?${new URLSearchParams(params)}`, {}, token);
+  if (response.status !== 200) throw new Error(`GET /api/documents answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as ListPage;
+}
+
+/**
+ * The whole document list, walking every page by `nextCursor`; checks that the pages add up to
+ * the `total` every page reports, so no count passes by seeing the first page only.
+ */
+export async function listDocuments(
+  baseURL: string,
+  token: string | null = defaultToken ?? null,
+  params: Record<string, string> = {},
+): Promise<DocumentListItem[]> {
+  const documents: DocumentListItem[] = [];
+  let cursor: string | null = null;
+  let total: number | undefined;
+  do {
+    const page: ListPage = await listPage(baseURL, { limit: "200", ...params, ...(cursor ? { cursor } : {}) }, token);
+    documents.push(...page.documents);
+    total ??= page.total;
+    cursor = page.nextCursor;
+  } while (cursor);
+  if (documents.length !== total) throw new Error(`the pages listed ${documents.length} documents, but total said ${total}`);
+  return documents;
 }
 
 function record<T extends { id: string }>(byId: Map<string, T[]>, event: T): void {

@@ -24,9 +24,10 @@ describe("the job table", () => {
   });
 
   it("maps a fraction of a stage onto its part of the bar, clamped", () => {
-    expect(overallProgress("summarize", 0)).toBe(25);
-    expect(overallProgress("summarize", 0.5)).toBe(43);
-    expect(overallProgress("summarize", 2)).toBe(60);
+    const [start, end] = stageRange("summarize");
+    expect(overallProgress("summarize", 0)).toBe(start);
+    expect(overallProgress("summarize", 0.5)).toBe(Math.round((start + end) / 2));
+    expect(overallProgress("summarize", 2)).toBe(end);
     expect(overallProgress("extract", -1)).toBe(0);
   });
 
@@ -42,9 +43,11 @@ describe("the job table", () => {
 describe("state transitions", () => {
   it("starts a stage at its start, keeps the progress of a stage already under way, and clears a failure", () => {
     const fresh = startUpdate({ stage: "extract", progress: 0, startedAt: null }, "summarize", NOW);
-    expect(fresh).toMatchObject({ status: "processing", stage: "summarize", progress: 25, error: null, errorCode: null, startedAt: NOW });
-    const resumed = startUpdate({ stage: "summarize", progress: 40, startedAt: new Date(0) }, "summarize", NOW);
-    expect(resumed).toMatchObject({ progress: 40, startedAt: new Date(0) });
+    const [start, end] = stageRange("summarize");
+    expect(fresh).toMatchObject({ status: "processing", stage: "summarize", progress: start, error: null, errorCode: null, startedAt: NOW });
+    const midway = Math.round((start + end) / 2);
+    const resumed = startUpdate({ stage: "summarize", progress: midway, startedAt: new Date(0) }, "summarize", NOW);
+    expect(resumed).toMatchObject({ progress: midway, startedAt: new Date(0) });
   });
 
   it("moves a completed stage on to the next at its end, and the last one to done", () => {
@@ -69,7 +72,7 @@ describe("state transitions", () => {
   });
 
   it("queues again at the stage's start, and cancels, clearing any failure", () => {
-    expect(requeueUpdate("embed")).toMatchObject({ status: "queued", stage: "embed", progress: 60, error: null, errorRetryable: null, finishedAt: null });
+    expect(requeueUpdate("embed")).toMatchObject({ status: "queued", stage: "embed", progress: stageRange("embed")[0], error: null, errorRetryable: null, finishedAt: null });
     expect(cancelUpdate(NOW)).toMatchObject({ status: "cancelled", error: null, finishedAt: NOW });
   });
 });

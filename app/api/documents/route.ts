@@ -1,21 +1,20 @@
-import { z } from "zod";
-import { listDocuments, toUploaded } from "@/lib/documents";
+import { toUploaded } from "@/lib/documents";
 import { env } from "@/lib/env";
 import { InvalidInputError } from "@/lib/errors";
 import { submitDocuments } from "@/lib/pipeline";
+import { listLibrary } from "@/lib/library";
+import { listQuerySchema } from "@/lib/library-query";
 import { PRIORITY } from "@/lib/queues";
 import { firstIssue, withUser } from "@/lib/route";
 import { receiveRateLimitedUpload } from "@/lib/upload-rate-limit";
 
 export const dynamic = "force-dynamic";
 
-const listQuery = z.object({ q: z.string().trim().max(200).optional() }).strict();
-
-/** The owner's documents, newest first; `?q=` keeps those whose title, file name or summary contains it. */
+/** A page of the owner's documents: `{ documents, nextCursor, total }`, sorted and filtered as asked. */
 export const GET = withUser(async (request, user) => {
-  const parsed = listQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const parsed = listQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw new InvalidInputError(firstIssue(parsed.error));
-  return Response.json({ documents: await listDocuments(user.id, parsed.data.q) });
+  return Response.json(await listLibrary(user.id, parsed.data));
 });
 
 /** Stores the uploaded files, creates their documents and enqueues their processing; answers at once. */

@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { DocumentText } from "@/app/_components/document-text";
 import { LiveDocument } from "@/app/_components/live-document";
 import type { LiveDocumentState } from "@/app/_components/use-live-document";
 import type { DocumentDetail } from "@/lib/document-types";
-import { getDocumentDetail } from "@/lib/documents";
+import { getDocumentDetail, getDocumentText } from "@/lib/documents";
 import { NotFoundError } from "@/lib/errors";
 import { pageUser } from "@/lib/page-user";
 import { formatTypeName } from "@/lib/parsing/formats";
@@ -39,8 +40,9 @@ function DateFact({ iso }: { iso: string | null }) {
   return <time dateTime={iso}>{DATE_FORMAT.format(new Date(iso))} UTC</time>;
 }
 
-function liveState({ id, title, filename, status, stage, progress, error, summary, summaryDraft, createdAt }: DocumentDetail): LiveDocumentState {
-  return { id, title, filename, status, stage, progress, error, summary, summaryDraft, createdAt };
+function liveState(document: DocumentDetail): LiveDocumentState {
+  const { id, title, filename, mimeType, size, status, stage, progress, error, retryable, summary, summaryDraft, createdAt } = document;
+  return { id, title, filename, mimeType, size, status, stage, progress, error, retryable, summary, summaryDraft, createdAt };
 }
 
 /** Who wrote the summary shown: "provider (model)". */
@@ -56,6 +58,8 @@ export async function generateMetadata({ params }: DocumentPageProps): Promise<M
 
 export default async function DocumentPage({ params }: DocumentPageProps) {
   const document = await loadDocument((await params).id);
+  // Only the length: the text itself loads when the person opens it.
+  const { total: textLength } = await getDocumentText((await pageUser()).id, document.id, 0, 0);
   return (
     <article className="document">
       <p className="back-link">
@@ -87,6 +91,8 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
       <LiveDocument document={liveState(document)} provenance={provenance(document)} />
 
       {document.status === "done" ? <Similar document={document} /> : null}
+      {/* Shown once the text has been read, whatever happened after; keyed so a new reading starts closed. */}
+      {textLength > 0 ? <DocumentText key={textLength} id={document.id} total={textLength} /> : null}
       {document.runs.length > 0 ? <History document={document} /> : null}
     </article>
   );
