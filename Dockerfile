@@ -4,12 +4,17 @@ WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 
 COPY package.json package-lock.json ./
-# Falls back to `npm install` when `npm ci` rejects the lock file, as scripts/lib/project.mjs does.
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+# Exactly the versions of the lock file: `npm ci` or nothing.
+RUN npm ci --no-audit --no-fund
 
 COPY . .
 RUN npm run prisma:generate && npx next build
 
-ENV NODE_ENV=production PORT=3000 STORAGE_DIR=/data/uploads
+# The app runs as an unprivileged user that owns only its data folder.
+RUN mkdir -p /data/uploads && chown -R node:node /data
+USER node
+
+# In a container the web process listens on every interface (the container's own network).
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data STORAGE_DIR=/data/uploads
 EXPOSE 3000
 CMD ["node", "--import", "tsx", "server.ts"]

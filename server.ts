@@ -6,12 +6,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
-import { authenticate } from "@/lib/auth";
+import { authenticate, sameOrigin } from "@/lib/auth";
 import { closeAll } from "@/lib/connections";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { createQueueDashboard, DASHBOARD_PATH } from "@/lib/queue-dashboard";
+import { stampClientAddress, isHttps } from "@/lib/request-info";
+import { appPolicy, baseHeaders, dashboardPolicy, newNonce } from "@/lib/security-headers";
+import { setupToken } from "@/lib/setup-token";
 import { createSocketServer } from "@/lib/socket-server";
+import { hasUsers } from "@/lib/users";
 
 export interface Application {
   httpServer: Server;
@@ -19,33 +23,15 @@ export interface Application {
   close(): Promise<void>;
 }
 
-/** Headers sent with every answer: no framing, no type sniffing, and scripts only from this site. */
-function securityHeaders(dev: boolean): Record<string, string> {
-  const csp = [
-    "default-src 'self'",
-    // Next.js inlines its bootstrap scripts; the development server also evaluates code.
-    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self' ws: wss:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-  return {
-    "Content-Security-Policy": csp,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cross-Origin-Opener-Policy": "same-origin",
-  };
-}
-
 /** The queue dashboard is for administrators: others are sent to sign in, or refused. */
 async function dashboardAccess(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const user = await authenticate({ cookie: req.headers.cookie, authorization: req.headers.authorization });
+  // A change made with the cookie must come from this site's own pages, as everywhere else.
+  const cookieChange = !req.headers.authorization && req.method !== "GET" && req.method !== "HEAD";
+  if (user?.isAdmin && cookieChange && !sameOrigin(req.headers.origin, req.headers["x-forwarded-host"] ?? req.headers.host)) {
+    res.writeHead(403, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "This request came from another site." }));
+    return false;
+  }
   if (user?.isAdmin) return true;
   if (!user && req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) {
     res.writeHead(303, { Location: "/login" }).end();
@@ -64,11 +50,19 @@ export async function createApplication(options: { port: number; host?: string; 
   const handle = app.getRequestHandler();
 
   const dashboard = createQueueDashboard();
-  const headers = Object.entries(securityHeaders(dev));
   const httpServer = createServer((req, res) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
+    stampClientAddress(req);
+    for (const [name, value] of Object.entries(baseHeaders({ https: isHttps(req) }))) res.setHeader(name, value);
     const url = req.url ?? "/";
-    if (url === DASHBOARD_PATH || url.startsWith(`${DASHBOARD_PATH}/`) || url.startsWith(`${DASHBOARD_PATH}?`)) {
+    const toDashboard = url === DASHBOARD_PATH || url.startsWith(`${DASHBOARD_PATH}/`) || url.startsWith(`${DASHBOARD_PATH}?`);
+    if (toDashboard) res.setHeader("Content-Security-Policy", dashboardPolicy());
+    else {
+      // Next.js reads the nonce from the request's policy and puts it on the scripts it renders.
+      const policy = appPolicy(newNonce(), { dev });
+      req.headers["content-security-policy"] = policy;
+      res.setHeader("Content-Security-Policy", policy);
+    }
+    if (toDashboard) {
       dashboardAccess(req, res).then(
         (allowed) => allowed && dashboard(req, res),
         (error: Error) => {
@@ -99,6 +93,8 @@ export async function createApplication(options: { port: number; host?: string; 
 
 async function main() {
   const application = await createApplication({ port: env.PORT });
+  // A new installation: the setup link's token exists before anyone is told about it.
+  if (!(await hasUsers())) setupToken();
   logger.info("web started", { url: application.url, pid: process.pid });
   console.log(`Docsum is listening on ${application.url}`);
   let stopping = false;

@@ -4,6 +4,9 @@ import type { ReactNode } from "react";
 import { pageUserOrNull } from "@/lib/page-user";
 import "./globals.css";
 
+// Every page is rendered per request: its inline scripts carry that response's nonce (see server.ts).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "Docsum",
   description: "Upload documents and read their summaries and the most similar documents in your library.",

@@ -9,6 +9,10 @@ setup("the first visit creates the admin account", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Create the admin account" })).toBeVisible();
+  // Without the setup link's token nobody can take the new installation over: no form, a pointer to the link.
+  await expect(page.getByText("Open the link that npm start printed")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Create admin account" })).toHaveCount(0);
+  await page.goto(`/setup?token=${encodeURIComponent(process.env.E2E_SETUP_TOKEN!)}`);
 
   // A password that is too short is refused with a message, and nothing is created.
   await page.getByLabel("Email").fill(ADMIN.email);

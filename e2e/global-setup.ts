@@ -35,6 +35,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const [stack, streaming] = started.map((result) => (result as PromiseFulfilledResult<Stack>).value);
   process.env.E2E_BASE_URL = stack.baseURL;
+  process.env.E2E_SETUP_TOKEN = stack.env.SETUP_TOKEN;
   process.env.E2E_STREAMING_BASE_URL = streaming.baseURL;
   process.env.E2E_STREAMING_ADMIN = JSON.stringify({ email: streaming.admin!.email, password: streaming.admin!.password });
   return async () => {

@@ -68,7 +68,7 @@ export interface Authenticated {
 
 async function userFromSession(token: string): Promise<Authenticated | null> {
   const session = await prisma.session.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
-  if (!session) return null;
+  if (!session || session.user.disabledAt) return null;
   if (session.expiresAt <= new Date()) {
     await prisma.session.deleteMany({ where: { id: session.id } });
     return null;
@@ -79,12 +79,27 @@ async function userFromSession(token: string): Promise<Authenticated | null> {
 async function userFromApiToken(token: string): Promise<Authenticated | null> {
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return null;
   const apiToken = await prisma.apiToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
-  if (!apiToken) return null;
+  if (!apiToken || apiToken.user.disabledAt || (apiToken.expiresAt && apiToken.expiresAt <= new Date())) return null;
   const now = Date.now();
   if (!apiToken.lastUsedAt || now - apiToken.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await prisma.apiToken.update({ where: { id: apiToken.id }, data: { lastUsedAt: new Date(now) } });
   }
   return { user: toCurrentUser(apiToken.user), credential: tokenCredential(apiToken.id) };
+}
+
+/** Whether a credential (as `sessionCredential` or `tokenCredential` names it) still signs its person in. */
+export async function credentialValid(credential: string): Promise<boolean> {
+  const [kind, id] = credential.split(":");
+  const now = new Date();
+  if (kind === "session") {
+    const session = await prisma.session.findUnique({ where: { id }, select: { expiresAt: true, user: { select: { disabledAt: true } } } });
+    return !!session && session.expiresAt > now && !session.user.disabledAt;
+  }
+  if (kind === "token") {
+    const token = await prisma.apiToken.findUnique({ where: { id }, select: { expiresAt: true, user: { select: { disabledAt: true } } } });
+    return !!token && (!token.expiresAt || token.expiresAt > now) && !token.user.disabledAt;
+  }
+  return false;
 }
 
 /** The session cookie's secret in a Cookie header, if any. */
@@ -104,6 +119,15 @@ export async function authenticateWith(credentials: Credentials): Promise<Authen
   if (token) return userFromApiToken(token);
   const session = sessionTokenFrom(credentials.cookie);
   return session ? userFromSession(session) : null;
+}
+
+/** The id of the browser session a request signs in with, or null (a token, or no credentials). */
+export async function currentSessionId(request: Request): Promise<string | null> {
+  if (bearerToken(request.headers.get("authorization"))) return null;
+  const token = sessionTokenFrom(request.headers.get("cookie"));
+  if (!token) return null;
+  const session = await prisma.session.findUnique({ where: { tokenHash: hashSecret(token) }, select: { id: true } });
+  return session?.id ?? null;
 }
 
 /** The signed-in user, or null. */
@@ -136,15 +160,23 @@ function isSafeMethod(method: string): boolean {
   return method === "GET" || method === "HEAD" || method === "OPTIONS";
 }
 
-/** Whether a request's Origin (when the browser sent one) is this server's own (as a proxy in front names it). */
-export function isSameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
+/**
+ * Whether an Origin header (when the browser sent one) names this server's own host (as a proxy in
+ * front names it). Browsers send Origin with every cross-site request that could change something,
+ * so a missing one (scripts, same-origin reads) passes.
+ */
+export function sameOrigin(origin: string | string[] | null | undefined, host: string | string[] | null | undefined): boolean {
   if (!origin) return true;
   try {
-    return new URL(origin).host === (request.headers.get("x-forwarded-host") ?? request.headers.get("host"));
+    return new URL(String(origin)).host === String(host);
   } catch {
     return false;
   }
+}
+
+/** Whether a route handler's request came from this site's own pages (see `sameOrigin`). */
+export function isSameOrigin(request: Request): boolean {
+  return sameOrigin(request.headers.get("origin"), request.headers.get("x-forwarded-host") ?? request.headers.get("host"));
 }
 
 /** Whether the cookie should be Secure: always, never, or when the request came over HTTPS. */

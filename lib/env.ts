@@ -8,9 +8,11 @@ import { z } from "zod";
 const DEFAULT_DATA_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), "data");
 
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Production unless development is asked for explicitly (the development server is never a default).
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  // Loopback by default: a new installation is not reachable from the network until someone says so.
+  HOST: z.string().default("127.0.0.1"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:54329/docsum"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:63790"),
   DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
@@ -58,6 +60,14 @@ const schema = z.object({
   SESSION_DAYS: z.coerce.number().positive().default(30),
   // Failed sign-ins per email before it must wait for the window to end.
   SIGN_IN_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  // Sign-in attempts one client address may make within the window, across all emails.
+  SIGN_IN_ADDRESS_ATTEMPTS: z.coerce.number().int().positive().default(50),
+  // Whether X-Forwarded-For (client address) and X-Forwarded-Proto are a proxy's word to trust.
+  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+  // The one-time token the first account needs; by default made on first use into $DATA_DIR/setup-token.
+  SETUP_TOKEN: z.string().min(16).max(200).optional(),
+  // How often each live connection's session or token is checked again (expired, revoked, disabled).
+  SOCKET_RECHECK_MS: z.coerce.number().int().positive().default(60_000),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   // "auto": Secure cookies when the request came over HTTPS (directly or through a proxy saying so).
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),

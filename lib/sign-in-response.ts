@@ -1,6 +1,7 @@
 /** The answers of the sign-in forms and their JSON twins: a session cookie, then a redirect or JSON. */
 import "server-only";
 import { createSession, sessionCookie, type CurrentUser } from "./auth";
+import { formErrorCode } from "./form-errors";
 import { statusOf } from "./http";
 import { isFormPost } from "./route";
 
@@ -15,9 +16,12 @@ export async function signedIn(request: Request, user: CurrentUser, status = 200
   return Response.json({ user }, { status, headers });
 }
 
-/** For a form, a refusal goes back to the form's page with its message; JSON callers get the error. */
-export function refusedForm(request: Request, page: string, error: unknown): Response | null {
+/**
+ * For a form, a refusal goes back to the form's page with the code of its message (and `keep`,
+ * such as the setup token); JSON callers get the error.
+ */
+export function refusedForm(request: Request, page: string, error: unknown, keep: Record<string, string> = {}): Response | null {
   if (!isFormPost(request) || !statusOf(error)) return null;
-  const location = `${page}?error=${encodeURIComponent((error as Error).message)}`;
-  return new Response(null, { status: 303, headers: { Location: location } });
+  const query = new URLSearchParams({ ...keep, error: formErrorCode(error) });
+  return new Response(null, { status: 303, headers: { Location: `${page}?${query}` } });
 }

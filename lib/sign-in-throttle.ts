@@ -1,29 +1,61 @@
 /**
- * Failed sign-ins per email, counted in Redis (so every web process shares them): after
- * SIGN_IN_ATTEMPTS failures within SIGN_IN_WINDOW_MINUTES, that email is refused with 429 and
- * Retry-After until the window ends. A successful sign-in clears the count.
+ * Sign-in attempts, counted in Redis (so every web process shares them) per email and client
+ * address, and per client address across all emails. An attempt is reserved atomically before
+ * the password is checked, so parallel guesses cannot all slip under the limit; a success hands
+ * its reservation back. Past SIGN_IN_ATTEMPTS for one email from one address, or
+ * SIGN_IN_ADDRESS_ATTEMPTS from one address, within SIGN_IN_WINDOW_MINUTES, the answer is 429
+ * with Retry-After until the window ends. Keyed by address too, so a stranger's guesses never lock
+ * the owner of an email out from where they sign in.
  */
 import { env } from "./env";
 import { TooManyRequestsError } from "./errors";
 import { sharedRedis } from "./redis";
 
-const key = (email: string) => `${env.QUEUE_PREFIX}:sign-in-failures:${email.trim().toLowerCase()}`;
+/**
+ * KEYS: the email-and-address counter, the address counter (one hash tag: one slot).
+ * ARGV: window ms, email limit, address limit. Returns 0 (reserved), -1 or -2 (which limit), with
+ * the ms until it frees up as a second value.
+ */
+const RESERVE = `
+local email = tonumber(redis.call('GET', KEYS[1]) or '0')
+local address = tonumber(redis.call('GET', KEYS[2]) or '0')
+if email >= tonumber(ARGV[2]) then return { -1, redis.call('PTTL', KEYS[1]) } end
+if address >= tonumber(ARGV[3]) then return { -2, redis.call('PTTL', KEYS[2]) } end
+for i = 1, 2 do
+  redis.call('INCR', KEYS[i])
+  redis.call('PEXPIRE', KEYS[i], ARGV[1], 'NX')
+end
+return { 0, 0 }
+`;
 
-/** Throws 429 while the email has used up its failed attempts. */
-export async function checkSignInAllowed(email: string): Promise<void> {
-  const redis = sharedRedis();
-  const [failures, ttl] = await Promise.all([redis.get(key(email)), redis.pttl(key(email))]);
-  if (Number(failures ?? 0) < env.SIGN_IN_ATTEMPTS) return;
-  const seconds = Math.max(1, Math.ceil(ttl / 1000));
-  throw new TooManyRequestsError(`Too many failed sign-ins for this email. Try again in ${Math.ceil(seconds / 60)} minute(s).`, seconds);
+/** KEYS as RESERVE's: a success clears the email's count and hands the address's one back. */
+const RELEASE = `
+redis.call('DEL', KEYS[1])
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+return 0
+`;
+
+function keys(email: string, address: string): [string, string] {
+  const tag = `{${env.QUEUE_PREFIX}:sign-in:${address}}`;
+  return [`${tag}:email:${email.trim().toLowerCase()}`, `${tag}:all`];
 }
 
-export async function recordSignInFailure(email: string): Promise<void> {
+function minutes(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 60_000));
+}
+
+/** Reserves one sign-in attempt for `email` from `address`; TooManyRequestsError when a limit is used up. */
+export async function reserveSignInAttempt(email: string, address: string): Promise<void> {
   const windowMs = env.SIGN_IN_WINDOW_MINUTES * 60_000;
-  // The window starts at the first failure (NX), so failures cannot keep it open for ever.
-  await sharedRedis().multi().incr(key(email)).pexpire(key(email), windowMs, "NX").exec();
+  const [outcome, waitMs] = (await sharedRedis().eval(RESERVE, 2, ...keys(email, address), windowMs, env.SIGN_IN_ATTEMPTS, env.SIGN_IN_ADDRESS_ATTEMPTS)) as [number, number];
+  if (outcome === 0) return;
+  const wait = waitMs > 0 ? waitMs : windowMs;
+  const seconds = Math.max(1, Math.ceil(wait / 1000));
+  const what = outcome === -1 ? "for this email" : "from your address";
+  throw new TooManyRequestsError(`Too many failed sign-ins ${what}. Try again in ${minutes(wait)} minute(s).`, seconds);
 }
 
-export async function clearSignInFailures(email: string): Promise<void> {
-  await sharedRedis().del(key(email));
+/** A successful sign-in: its attempt does not count. */
+export async function signInSucceeded(email: string, address: string): Promise<void> {
+  await sharedRedis().eval(RELEASE, 2, ...keys(email, address));
 }

@@ -7,7 +7,8 @@ import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
 import { readDraft } from "./ai/summary-draft";
-import { authenticateWith, type CurrentUser } from "./auth";
+import { authenticateWith, credentialValid, sameOrigin, type CurrentUser } from "./auth";
+import { env } from "./env";
 import { prisma } from "./db";
 import { credentialRoom, ownerRoom, type ClientToServerEvents, type FollowAnswer, type ServerToClientEvents } from "./events";
 import { logger } from "./logger";
@@ -36,6 +37,29 @@ async function follow(ownerId: string, id: unknown): Promise<FollowAnswer> {
   return { ok: true, document: { ...state, retryable: errorRetryable, summaryDraft: await readDraft(document) } };
 }
 
+/** Whether a handshake signs in with the session cookie (no token in the header or in `auth`). */
+function byCookie(credentials: { authorization?: string | null; token?: unknown }): boolean {
+  return !credentials.authorization && credentials.token === undefined;
+}
+
+/**
+ * Closes this process's connections whose session or token no longer signs anyone in (expired,
+ * revoked, or its person disabled), in case the event that should have closed them was missed.
+ */
+async function recheckConnections(io: SocketServer): Promise<void> {
+  const byCredential = new Map<string, string[]>();
+  for (const [id, socket] of io.of("/").sockets) {
+    const list = byCredential.get(socket.data.credential) ?? [];
+    list.push(id);
+    byCredential.set(socket.data.credential, list);
+  }
+  for (const [credential, ids] of byCredential) {
+    const valid = await credentialValid(credential).catch(() => true);
+    if (valid) continue;
+    for (const id of ids) io.of("/").sockets.get(id)?.disconnect(true);
+  }
+}
+
 /** Attaches Socket.IO to an HTTP server; returns the server and a close function. */
 export function createSocketServer(httpServer: HttpServer): { io: SocketServer; close(): Promise<void> } {
   const pub = createBlockingConnection();
@@ -43,7 +67,13 @@ export function createSocketServer(httpServer: HttpServer): { io: SocketServer; 
   const io: SocketServer = new Server(httpServer, { adapter: createAdapter(pub, sub, { key: SOCKET_CHANNEL_KEY }), serveClient: false });
   io.use((socket, next) => {
     const { headers, auth } = socket.handshake;
-    authenticateWith({ cookie: headers.cookie, authorization: headers.authorization, token: (auth as { token?: unknown })?.token })
+    const credentials = { cookie: headers.cookie, authorization: headers.authorization, token: (auth as { token?: unknown })?.token };
+    // A connection signed in by the cookie must come from this site's own pages: a page of another
+    // origin (another port or subdomain of the same site) would otherwise get the victim's events.
+    if (byCookie(credentials) && !sameOrigin(headers.origin, headers["x-forwarded-host"] ?? headers.host)) {
+      return next(new Error("This connection came from another site."));
+    }
+    authenticateWith(credentials)
       .then((signedIn) => {
         if (!signedIn) return next(new Error("Sign in, or pass an API token as auth.token."));
         socket.data.user = signedIn.user;
@@ -69,9 +99,12 @@ export function createSocketServer(httpServer: HttpServer): { io: SocketServer; 
         });
     });
   });
+  const recheck = setInterval(() => void recheckConnections(io), env.SOCKET_RECHECK_MS);
+  recheck.unref();
   return {
     io,
     async close() {
+      clearInterval(recheck);
       await io.close();
       await Promise.all([pub.quit(), sub.quit()]).catch(() => undefined);
     },

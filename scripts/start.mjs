@@ -1,5 +1,7 @@
 // `npm start`: installs what is missing, starts PostgreSQL, Redis, the web server and the worker; Ctrl-C stops them all.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, bootstrap } from './lib/project.mjs';
 
@@ -50,6 +52,12 @@ function launch(name, script, env) {
   apps.set(name, child);
 }
 
+// The first account's one-time token: SETUP_TOKEN, or the one the web process keeps in the data folder.
+function setupToken() {
+  if (process.env.SETUP_TOKEN) return process.env.SETUP_TOKEN;
+  return fs.readFileSync(path.resolve(ROOT, process.env.DATA_DIR ?? 'data', 'setup-token'), 'utf8').trim();
+}
+
 async function main() {
   const { databaseUrl, redisUrl } = await bootstrap({ services, databaseName: 'docsum' });
   const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NODE_ENV: 'production' };
@@ -62,7 +70,7 @@ async function main() {
     if (res?.status === 200) {
       const { firstRun } = await res.json();
       console.log(`Docsum is running at http://localhost:${PORT}  (Ctrl-C stops it)`);
-      if (firstRun) console.log('Open it to create the admin account.');
+      if (firstRun) console.log(`Create the admin account at http://localhost:${PORT}/setup?token=${encodeURIComponent(setupToken())}`);
       return;
     }
     await sleep(500);

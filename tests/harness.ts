@@ -2,6 +2,7 @@
  * Starts the real stack for tests: the production web server (Next.js + Socket.IO) and the
  * worker, each as its own process, against the test database and Redis, on a free port.
  */
+import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -111,11 +112,11 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 export const ADMIN_PASSWORD = "correct horse battery staple";
 
 /** Creates the installation's first account (its admin) through the first-run API, and a token for it. */
-export async function createAdmin(baseURL: string, email = "admin@example.com"): Promise<NonNullable<Stack["admin"]>> {
+export async function createAdmin(baseURL: string, setupToken: string, email = "admin@example.com"): Promise<NonNullable<Stack["admin"]>> {
   const register = await fetch(`${baseURL}/api/auth/register`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: ADMIN_PASSWORD }),
+    body: JSON.stringify({ email, password: ADMIN_PASSWORD, setupToken }),
   });
   if (register.status !== 201) throw new Error(`first-run registration answered ${register.status}: ${await register.text()}`);
   const cookie = register.headers.getSetCookie()[0].split(";")[0];
@@ -155,6 +156,10 @@ export async function startStack(extraEnv: Record<string, string> = {}, { admin 
     RECONCILE_STALE_AFTER_MS: "4000",
     // High enough that no suite meets the upload rate limit unless it lowers it.
     UPLOAD_FILES_PER_MINUTE: "100000",
+    // The first account's one-time token, as `npm start` prints it in a link.
+    SETUP_TOKEN: randomBytes(18).toString("base64url"),
+    // Live connections of ended credentials close within a second or two (the tests wait for it).
+    SOCKET_RECHECK_MS: "1000",
     ...extraEnv,
   };
   const children: ChildProcess[] = [];
@@ -177,7 +182,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { admin 
   }
   return {
     baseURL,
-    admin: admin ? await createAdmin(baseURL) : undefined,
+    admin: admin ? await createAdmin(baseURL, env.SETUP_TOKEN) : undefined,
     env,
     workers,
     startWorker,

@@ -17,10 +17,12 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    const name = String(new FormData(form).get("name") ?? "");
+    const data = new FormData(form);
+    const name = String(data.get("name") ?? "");
+    const expiresInDays = data.get("expiresInDays") ? Number(data.get("expiresInDays")) : undefined;
     setError(null);
     try {
-      const { token, info } = await requestJson<{ token: string; info: ApiTokenInfo }>("/api/tokens", { method: "POST", json: { name } });
+      const { token, info } = await requestJson<{ token: string; info: ApiTokenInfo }>("/api/tokens", { method: "POST", json: { name, expiresInDays } });
       setTokens((list) => [info, ...list]);
       setCreated({ name: info.name, token });
       form.reset();
@@ -61,6 +63,15 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
           Token name
           <input type="text" name="name" required maxLength={100} placeholder="e.g. nightly import" />
         </label>
+        <label>
+          Expires
+          <select name="expiresInDays" defaultValue="">
+            <option value="">Never</option>
+            <option value="30">In 30 days</option>
+            <option value="90">In 90 days</option>
+            <option value="365">In a year</option>
+          </select>
+        </label>
         <button type="submit" className="button">
           Create token
         </button>
@@ -75,6 +86,7 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
               <th scope="col">Starts with</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -89,6 +101,7 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
                 </td>
                 <td>{formatDate(token.createdAt)}</td>
                 <td>{formatDate(token.lastUsedAt)}</td>
+                <td>{token.expiresAt ? formatDate(token.expiresAt) : "never"}</td>
                 <td>
                   <button type="button" className="button button-danger" onClick={() => void revoke(token)} aria-label={`Revoke ${token.name}`}>
                     Revoke

@@ -6,13 +6,16 @@ interface CredentialsFormProps {
   error?: string;
   /** New accounts are asked for a new password (the browser may offer to generate one). */
   newPassword?: boolean;
+  /** The first account's one-time setup token, sent along as a hidden field. */
+  setupToken?: string;
 }
 
 /** Email and password, posted as an HTML form (it works before any script has loaded). */
-export function CredentialsForm({ action, submitLabel, error, newPassword = false }: CredentialsFormProps) {
+export function CredentialsForm({ action, submitLabel, error, newPassword = false, setupToken }: CredentialsFormProps) {
   return (
     <form method="post" action={action} className="auth-form">
       <ErrorAlert message={error ?? null} />
+      {setupToken ? <input type="hidden" name="setupToken" value={setupToken} /> : null}
       <label>
         Email
         <input type="email" name="email" autoComplete="email" required maxLength={254} />

@@ -1,5 +1,5 @@
 export interface JsonRequest {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   /** A value sent as the JSON body. */
   json?: unknown;
   /** A body sent as it is, e.g. a multipart FormData. */

@@ -5,8 +5,8 @@ import type { UserInfo } from "@/lib/users";
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
 
-/** The installation's accounts, and a form to add one (admins only). */
-export function Users({ initialUsers }: { initialUsers: UserInfo[] }) {
+/** The installation's accounts, each of the others disabled, enabled or removed on request, and a form to add one (admins only). */
+export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; selfId: string }) {
   const [users, setUsers] = useState(initialUsers);
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
@@ -22,9 +22,30 @@ export function Users({ initialUsers }: { initialUsers: UserInfo[] }) {
         method: "POST",
         json: { email: data.get("email"), password: data.get("password"), admin: data.get("admin") === "on" },
       });
-      setUsers((list) => [...list, { ...user, createdAt: new Date().toISOString() }]);
+      setUsers((list) => [...list, { ...user, createdAt: new Date().toISOString(), disabled: false }]);
       setAdded(user.email);
       form.reset();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function setDisabled(user: UserInfo, disabled: boolean) {
+    setError(null);
+    try {
+      const { user: updated } = await requestJson<{ user: UserInfo }>(`/api/users/${user.id}`, { method: "PATCH", json: { disabled } });
+      setUsers((list) => list.map((u) => (u.id === user.id ? updated : u)));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function remove(user: UserInfo) {
+    if (!window.confirm(`Remove ${user.email} and all their documents? This cannot be undone.`)) return;
+    setError(null);
+    try {
+      await requestJson(`/api/users/${user.id}`, { method: "DELETE" });
+      setUsers((list) => list.filter((u) => u.id !== user.id));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -37,9 +58,22 @@ export function Users({ initialUsers }: { initialUsers: UserInfo[] }) {
       {added && <p role="status" className="notice">Added {added}. Give them their password; they can sign in now.</p>}
       <ul>
         {users.map((user) => (
-          <li key={user.id}>
-            {user.email}
-            {user.isAdmin ? " (administrator)" : ""}
+          <li key={user.id} className="person">
+            <span>
+              {user.email}
+              {user.isAdmin ? " (administrator)" : ""}
+              {user.disabled ? " (disabled)" : ""}
+            </span>
+            {user.id === selfId ? null : (
+              <span className="person-actions">
+                <button type="button" className="button button-secondary" onClick={() => void setDisabled(user, !user.disabled)}>
+                  {user.disabled ? `Enable ${user.email}` : `Disable ${user.email}`}
+                </button>
+                <button type="button" className="button button-danger" onClick={() => void remove(user)}>
+                  Remove {user.email}
+                </button>
+              </span>
+            )}
           </li>
         ))}
       </ul>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { CredentialsForm } from "@/app/_components/credentials-form";
 import { env } from "@/lib/env";
+import { formErrorMessage } from "@/lib/form-errors";
 import { pageUserOrNull } from "@/lib/page-user";
 import { hasUsers } from "@/lib/users";
 
@@ -15,7 +16,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1>Sign in</h1>
-      <CredentialsForm action="/api/auth/login" submitLabel="Sign in" error={typeof error === "string" ? error : undefined} />
+      <CredentialsForm action="/api/auth/login" submitLabel="Sign in" error={formErrorMessage(error)} />
       {env.OPEN_SIGNUP && (
         <p>
           No account yet? <Link href="/signup">Create one</Link>.

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { CredentialsForm } from "@/app/_components/credentials-form";
 import { env } from "@/lib/env";
+import { formErrorMessage } from "@/lib/form-errors";
 import { hasUsers } from "@/lib/users";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +15,7 @@ export default async function SignupPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <h1>Create an account</h1>
-      <CredentialsForm action="/api/auth/register" submitLabel="Create account" error={typeof error === "string" ? error : undefined} newPassword />
+      <CredentialsForm action="/api/auth/register" submitLabel="Create account" error={formErrorMessage(error)} newPassword />
       <p>
         Already have one? <Link href="/login">Sign in</Link>.
       </p>
