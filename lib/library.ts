@@ -62,12 +62,30 @@ function decodeCursor(raw: string, sort: Sort): Cursor {
   return cursor.data;
 }
 
-/** Rows after the cursor in the sort's order: a strictly later key, or the same key and a later id. */
+/**
+ * Rows after the cursor in the sort's order: a strictly later key, or the same key and a later
+ * id. The bound on the key alone (`lte`/`gte`) lets PostgreSQL start the index scan at the cursor
+ * (an index condition), so a deep page reads only its own rows; the rest only weeds out ties.
+ */
 function after(sort: Sort, cursor: Cursor): Prisma.DocumentWhereInput {
   const { field, direction } = KEYS[sort];
-  const op = direction === "asc" ? "gt" : "lt";
+  const [strict, bound] = direction === "asc" ? ["gt", "gte"] : ["lt", "lte"];
   const value = field === "createdAt" ? new Date(cursor.v as string) : cursor.v;
-  return { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: cursor.i } }] };
+  return { AND: [{ [field]: { [bound]: value } }, { OR: [{ [field]: { [strict]: value } }, { id: { [strict]: cursor.i } }] }] };
+}
+
+/**
+ * How many documents match: without a text filter, from the counts the database keeps per owner,
+ * status and type (a few rows, whatever the library's size); with one, counted.
+ */
+async function countMatching(ownerId: string, query: ListQuery, where: Prisma.DocumentWhereInput): Promise<number> {
+  if (query.q) return prisma.document.count({ where });
+  const statuses = query.status === "active" ? [...ACTIVE_STATUSES] : query.status ? [query.status] : undefined;
+  const { _sum } = await prisma.documentCount.aggregate({
+    where: { ownerId, ...(statuses ? { status: { in: statuses } } : {}), ...(query.type ? { mimeType: mimeTypeOf(query.type) } : {}) },
+    _sum: { n: true },
+  });
+  return _sum.n ?? 0;
 }
 
 function filters(ownerId: string, query: ListQuery): Prisma.DocumentWhereInput {
@@ -92,7 +110,7 @@ export async function listLibrary(ownerId: string, query: ListQuery): Promise<Li
       take: query.limit + 1,
       omit: { text: true, vector: true },
     }),
-    prisma.document.count({ where }),
+    countMatching(ownerId, query, where),
   ]);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

@@ -198,6 +198,15 @@ describe("bulk actions", () => {
       expect(deleted.body.results!.map((r) => [r.ok, r.status])).toEqual([[true, undefined], [true, undefined], [false, 404]]);
       expect((await getDocument(baseURL, done, reader.token)).status).toBe(404);
       expect((await getDocument(baseURL, foreign)).status).toBe(200);
+      // The totals the database keeps through every insert, status change and delete match a count.
+      for (const status of [undefined, "done", "failed", "active"]) {
+        const counted = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "Document" WHERE "ownerId" = $1 AND ($2::text IS NULL OR "status"::text = $2 OR ($2 = 'active' AND "status" IN ('queued', 'processing')))`,
+          [reader.id, status ?? null],
+        );
+        const page = await listPage(baseURL, { limit: "1", ...(status ? { status } : {}) }, reader.token);
+        expect({ status, total: page.total }).toEqual({ status, total: counted.rows[0].n });
+      }
     } finally {
       watcher.close();
     }
