@@ -22,14 +22,18 @@ const TYPES = [
 let db: pg.Client;
 let reader: { id: string; token: string };
 
-/** 230 rows in the real table, with ties in every sort key (so the id must break them). */
+/**
+ * 230 rows in the real table, with ties in every sort key (so the id must break them). Their
+ * `updatedAt` lies ahead, so the reconciler never takes the queued and processing ones for stuck
+ * documents (they have no file) and moves them while the test counts them.
+ */
 async function insertLibrary(ownerId: string): Promise<void> {
   const base = Date.parse("2026-06-01T00:00:00Z");
   for (let i = 0; i < 230; i++) {
     const [mimeType] = TYPES[i % TYPES.length];
     await db.query(
       `INSERT INTO "Document" ("id", "ownerId", "title", "filename", "mimeType", "size", "sha256", "storageKey", "status", "stage", "progress", "createdAt", "updatedAt")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::"DocumentStatus", 'similar', 100, $10, now())`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::"DocumentStatus", 'similar', 100, $10, now() + interval '1 day')`,
       [
         randomUUID(),
         ownerId,
