@@ -9,7 +9,7 @@ import type { DocumentDetail } from "@/lib/document-types";
 import { getDocumentDetail } from "@/lib/documents";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { PRIORITY } from "@/lib/queues";
-import { remove } from "@/lib/storage";
+import { fileStorage } from "@/lib/storage";
 import { enqueueDocument, removeDocumentJobs } from "./flow";
 import { isId } from "./ids";
 import { isActive, isRetryable } from "./statuses";
@@ -66,7 +66,7 @@ export async function deleteDocument(ownerId: string, id: string): Promise<void>
   await prisma.document.delete({ where: { id } });
   await removeDocumentJobs(id);
   await requestCancel(id);
-  await remove(document.storageKey);
+  await fileStorage().remove(document.storageKey);
   announceDeleted(ownerId, id);
 }
 
