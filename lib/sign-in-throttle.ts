@@ -5,9 +5,9 @@
  */
 import { env } from "./env";
 import { TooManyRequestsError } from "./errors";
-import { sharedRedis } from "./redis";
+import { redisKey, sharedRedis } from "./redis";
 
-const key = (email: string) => `${env.QUEUE_PREFIX}:sign-in-failures:${email.trim().toLowerCase()}`;
+const key = (email: string) => redisKey("sign-in-failures", email.trim().toLowerCase());
 
 /** Throws 429 while the email has used up its failed attempts. */
 export async function checkSignInAllowed(email: string): Promise<void> {
