@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { migrate } from "../scripts/migrate";
@@ -22,8 +23,11 @@ export interface Stack {
   env: Record<string, string>;
   /** The worker processes started so far (the first by startStack). */
   workers: ChildProcess[];
-  /** Starts another worker process with the stack's settings. */
-  startWorker(extraEnv?: Record<string, string>): Promise<ChildProcess>;
+  /**
+   * Starts another worker process with the stack's settings. With `machine`, it runs as if on a
+   * machine of its own: its own working directory, DATA_DIR and STORAGE_DIR (see `machineFolder`).
+   */
+  startWorker(extraEnv?: Record<string, string>, options?: { machine?: string }): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
 
@@ -69,12 +73,16 @@ export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl = TES
   await redis.quit();
 }
 
-/** Runs a TypeScript entry file as its own process, with the given settings. */
-export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+// tsx's loader and the project's tsconfig (for the "@/" paths), found from any working directory.
+const TSX_LOADER = pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+const TSCONFIG = path.join(ROOT, "tsconfig.json");
+
+/** Runs a TypeScript entry file (a path from the project root) as its own process, with the given settings, in `cwd` (the project root by default). */
+export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = [], { cwd = ROOT } = {}): ChildProcess {
   // One process (node with tsx's loader), so signals reach the program itself.
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, path.resolve(ROOT, script), ...args], {
+    cwd,
+    env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = `[${name}] `;
@@ -108,6 +116,17 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * A folder standing for another machine: its working directory, with `data/` (its DATA_DIR) and
+ * `data/uploads/` (its STORAGE_DIR, which nothing else sees), made afresh.
+ */
+export async function machineFolder(name: string): Promise<{ cwd: string; env: Record<string, string> }> {
+  const cwd = path.join(ROOT, "data", "test", "machines", name);
+  await rm(cwd, { recursive: true, force: true });
+  await mkdir(path.join(cwd, "data", "uploads"), { recursive: true });
+  return { cwd, env: { DATA_DIR: path.join(cwd, "data"), STORAGE_DIR: path.join(cwd, "data", "uploads") } };
+}
+
 export const ADMIN_PASSWORD = "correct horse battery staple";
 
 /** Creates the installation's first account (its admin) through the first-run API, and a token for it. */
@@ -132,9 +151,13 @@ export async function createAdmin(baseURL: string, email = "admin@example.com"):
 /**
  * Starts web and worker against a clean test database; `extraEnv` overrides settings (a
  * DATABASE_URL or REDIS_URL in it is the one reset and used). Unless `admin` is false, the first
- * account is made, as on a first run, and its token returned with the stack.
+ * account is made, as on a first run, and its token returned with the stack. With `worker: false`
+ * no worker is started yet; with `webMachine`, the web process runs in a machine folder of its own.
  */
-export async function startStack(extraEnv: Record<string, string> = {}, { admin = true } = {}): Promise<Stack> {
+export async function startStack(
+  extraEnv: Record<string, string> = {},
+  { admin = true, worker = true, webMachine }: { admin?: boolean; worker?: boolean; webMachine?: string } = {},
+): Promise<Stack> {
   await resetState(extraEnv.DATABASE_URL ?? TEST_DATABASE_URL, extraEnv.REDIS_URL ?? TEST_REDIS_URL);
   const port = await freePort();
   const storageDir = path.join(ROOT, "data", "test", `uploads-${port}`);
@@ -159,15 +182,23 @@ export async function startStack(extraEnv: Record<string, string> = {}, { admin 
   };
   const children: ChildProcess[] = [];
   const workers: ChildProcess[] = [];
-  const startWorker = async (workerEnv: Record<string, string> = {}) => {
-    const worker = startProcess("worker", "worker/index.ts", { ...env, ...workerEnv });
+  const machines: string[] = [];
+  const startWorker = async (workerEnv: Record<string, string> = {}, { machine }: { machine?: string } = {}) => {
+    const own = machine ? await machineFolder(`${port}-${machine}`) : undefined;
+    if (own) machines.push(own.cwd);
+    const worker = startProcess(machine ? `worker ${machine}` : "worker", "worker/index.ts", { ...env, ...own?.env, ...workerEnv }, [], { cwd: own?.cwd });
     children.push(worker);
     workers.push(worker);
     return worker;
   };
-  const web = startProcess("web", "server.ts", env);
+  const webFolder = webMachine ? await machineFolder(`${port}-${webMachine}`) : undefined;
+  if (webFolder) {
+    machines.push(webFolder.cwd);
+    Object.assign(env, webFolder.env);
+  }
+  const web = startProcess("web", "server.ts", env, [], { cwd: webFolder?.cwd });
   children.push(web);
-  await startWorker();
+  if (worker) await startWorker();
   const baseURL = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(baseURL, web);
@@ -183,7 +214,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { admin 
     startWorker,
     async stop() {
       await Promise.all(children.map(stopProcess));
-      await rm(storageDir, { recursive: true, force: true });
+      await Promise.all([storageDir, ...machines].map((dir) => rm(dir, { recursive: true, force: true })));
     },
   };
 }
