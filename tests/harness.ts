@@ -229,12 +229,18 @@ export interface OwnStack {
 /**
  * Starts a stack on a database of its own, `database`, made afresh beside the test database, with
  * `env` added (a REDIS_URL in it gives the stack its own Redis), and makes its admin the one the
- * test client signs in as. With `{ watch: true }`, also connects a progress watcher to it.
+ * test client signs in as. With `{ watch: true }`, also connects a progress watcher to it; `worker`
+ * and `webMachine` are startStack's.
  */
-export function startOwnStack(database: string, env: Record<string, string>, options: { watch: true }): Promise<OwnStack & { watcher: ProgressWatcher }>;
-export function startOwnStack(database: string, env: Record<string, string>, options?: { watch?: false }): Promise<OwnStack>;
-export async function startOwnStack(database: string, env: Record<string, string>, { watch = false } = {}): Promise<OwnStack & { watcher?: ProgressWatcher }> {
-  const stack = await startStack({ DATABASE_URL: await freshDatabase(database), ...env });
+type OwnStackOptions = { worker?: boolean; webMachine?: string };
+export function startOwnStack(database: string, env: Record<string, string>, options: OwnStackOptions & { watch: true }): Promise<OwnStack & { watcher: ProgressWatcher }>;
+export function startOwnStack(database: string, env: Record<string, string>, options?: OwnStackOptions & { watch?: false }): Promise<OwnStack>;
+export async function startOwnStack(
+  database: string,
+  env: Record<string, string>,
+  { watch = false, ...stackOptions }: OwnStackOptions & { watch?: boolean } = {},
+): Promise<OwnStack & { watcher?: ProgressWatcher }> {
+  const stack = await startStack({ DATABASE_URL: await freshDatabase(database), ...env }, stackOptions);
   setDefaultToken(stack.admin!.token);
   const watcher = watch
     ? await ProgressWatcher.connect(stack.baseURL).catch(async (error: unknown) => {
