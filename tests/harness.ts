@@ -31,7 +31,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port of 127.0.0.1 that nothing listens on now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -62,12 +63,13 @@ export function testRedisDatabase(offset: number): string {
   return url.toString();
 }
 
-/** Empties a test database's tables and a test Redis database. */
-export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl = TEST_REDIS_URL): Promise<void> {
+/** Empties a test database's tables and a test Redis database (none when `redisUrl` is null). */
+export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl: string | null = TEST_REDIS_URL): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query(`TRUNCATE "Similarity", "Document", "ApiToken", "Session", "User" CASCADE`);
   await client.end();
+  if (redisUrl === null) return;
   const redis = new Redis(redisUrl);
   await redis.flushdb();
   await redis.quit();
@@ -92,7 +94,8 @@ export function startProcess(name: string, script: string, env: Record<string, s
   return child;
 }
 
-async function waitForHealth(baseURL: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+/** Resolves once the web process `child` answers its health check with 200. */
+export async function waitForHealth(baseURL: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`web process exited with code ${child.exitCode}`);
@@ -158,7 +161,8 @@ export async function startStack(
   extraEnv: Record<string, string> = {},
   { admin = true, worker = true, webMachine }: { admin?: boolean; worker?: boolean; webMachine?: string } = {},
 ): Promise<Stack> {
-  await resetState(extraEnv.DATABASE_URL ?? TEST_DATABASE_URL, extraEnv.REDIS_URL ?? TEST_REDIS_URL);
+  // A Redis Cluster a suite starts for itself is new and empty.
+  await resetState(extraEnv.DATABASE_URL ?? TEST_DATABASE_URL, extraEnv.REDIS_CLUSTER_NODES ? null : (extraEnv.REDIS_URL ?? TEST_REDIS_URL));
   const port = await freePort();
   const storageDir = path.join(ROOT, "data", "test", `uploads-${port}`);
   await rm(storageDir, { recursive: true, force: true });
