@@ -3,6 +3,7 @@
  * with bounded memory and its sha256 checked, a local file for parsers, removal with derived
  * files, a missing key, refused and interrupted puts, and listing by age. `s3` runs against a
  * local S3-compatible server (s3rver) started here; `postgres` against a database of its own.
+ * Then the whole app on s3 storage: upload, extract, download and delete.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
@@ -14,7 +15,9 @@ import { createLocalStorage } from "@/lib/storage/local";
 import { createPostgresStorage } from "@/lib/storage/postgres";
 import { createS3Storage } from "@/lib/storage/s3";
 import { derivedKey, StorageIntegrityError, StorageObjectMissingError, type FileStorage } from "@/lib/storage/types";
-import { freshDatabase } from "../harness";
+import { fixturePath } from "../fixtures";
+import { freshDatabase, startOwnStack, testRedisDatabase } from "../harness";
+import { api, fileFrom, upload } from "./client";
 import { startS3Server, type S3Server } from "../s3";
 
 const BIG_BYTES = 150 * 1024 * 1024;
@@ -165,5 +168,36 @@ describe.each(["local", "postgres", "s3"])("%s storage", (name) => {
     const listed = await collect(storage.listOlderThan(between));
     expect(listed).toContain("older");
     expect(listed).not.toContain("newer");
+  });
+});
+
+describe("the app on s3 storage", () => {
+  it("uploads, extracts, downloads and deletes through the object store", { timeout: 180_000 }, async () => {
+    const { stack, watcher, close } = await startOwnStack("docsum_storage_s3", { REDIS_URL: testRedisDatabase(6), ...s3.env }, { watch: true });
+    const objects = createS3Storage({ ...s3.config, partSizeMb: 8 });
+    const stored = async () => (await collect(objects.listOlderThan(new Date(Date.now() + 60_000)))).length;
+    try {
+      // The bucket also holds what the contract tests above left.
+      const before = await stored();
+      const files = [await fileFrom(fixturePath("graphicx.pdf")), await fileFrom(fixturePath("coreutils-README.txt"))];
+      const { status, body } = await upload(stack.baseURL, files);
+      expect(status).toBe(202);
+      const ids = body.documents!.map((d) => d.id);
+      expect(await stored()).toBe(before + 2);
+      const final = await watcher.waitForFinal(ids, 120_000);
+      expect([...final.values()].map((event) => event.status)).toEqual(["done", "done"]);
+      for (const [i, id] of ids.entries()) {
+        const download = await api(stack.baseURL, `/api/documents/${id}/file`);
+        expect(download.status).toBe(200);
+        expect(Buffer.from(await download.arrayBuffer()).equals(Buffer.from(files[i].data))).toBe(true);
+      }
+      const health = await (await api(stack.baseURL, "/api/health")).json();
+      expect(health.storage).toEqual({ driver: "s3", ok: true });
+      expect((await api(stack.baseURL, `/api/documents/${ids[0]}`, { method: "DELETE" })).status).toBe(204);
+      expect(await stored()).toBe(before + 1);
+    } finally {
+      await objects.close();
+      await close();
+    }
   });
 });
