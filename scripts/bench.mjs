@@ -17,8 +17,8 @@ const workDir = path.join(ROOT, 'data/bench');
 const resultsFile = path.join(ROOT, 'bench/results/latest.json');
 const log = (msg) => console.log(`[bench] ${msg}`);
 // A figure still running after this long is stopped (it then stops its own web and worker); the
-// pipeline figure measures three configurations, so it has longer.
-const figureTimeoutMs = (figure) => (quick ? 4 : 12) * (figure === 'pipeline-throughput' ? 2 : 1) * 60_000;
+// pipeline figure measures three configurations (six rounds of 220 documents), so it has longer.
+const figureTimeoutMs = (figure) => (quick ? 4 : 12) * (figure === 'pipeline-throughput' ? 3 : 1) * 60_000;
 const services = [];
 
 function machine() {
