@@ -7,7 +7,6 @@ import { constants, createWriteStream } from "node:fs";
 import { access, mkdir, open, opendir, rename, rm, stat } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { measuring, verify } from "./streams";
 import { parseKey, StorageObjectMissingError, type FileStorage } from "./types";
