@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Server-side packages loaded from node_modules at run time rather than bundled.
-  serverExternalPackages: ["bullmq", "ioredis", "pg", "@prisma/adapter-pg", "pdf-parse", "busboy", "file-type", "@socket.io/redis-emitter"],
+  serverExternalPackages: ["bullmq", "ioredis", "pg", "@prisma/adapter-pg", "pdf-parse", "busboy", "file-type", "@socket.io/redis-emitter", "@aws-sdk/client-s3", "@aws-sdk/lib-storage"],
   poweredByHeader: false,
   typescript: { tsconfigPath: "tsconfig.build.json" },
 };

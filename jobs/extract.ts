@@ -4,7 +4,7 @@
  */
 import { env } from "@/lib/env";
 import { extractTextIsolated } from "@/lib/parsing/isolated";
-import { localPath } from "@/lib/storage";
+import { withDocumentFile } from "@/lib/document-file";
 import type { StageHandler } from "./handler";
 
 export const extract: StageHandler = {
@@ -13,13 +13,15 @@ export const extract: StageHandler = {
     message: `The file could not be read within the time limit (${Math.round(env.EXTRACT_TIMEOUT_MS / 1000)} seconds).`,
   },
   async handle({ document, signal, reportProgress }) {
-    const { text, pages, truncated } = await extractTextIsolated(localPath(document.storageKey), document.mimeType, {
-      signal,
-      onProgress: reportProgress,
-      maxPages: env.MAX_PDF_PAGES,
-      maxChars: env.MAX_TEXT_CHARS,
-      memoryMb: env.EXTRACT_MEMORY_MB,
-    });
+    const read = (file: string) =>
+      extractTextIsolated(file, document.mimeType, {
+        signal,
+        onProgress: reportProgress,
+        maxPages: env.MAX_PDF_PAGES,
+        maxChars: env.MAX_TEXT_CHARS,
+        memoryMb: env.EXTRACT_MEMORY_MB,
+      });
+    const { text, pages, truncated } = await withDocumentFile(document, read, signal);
     const note = truncated ? `Only the first ${env.MAX_TEXT_CHARS.toLocaleString("en-US")} characters of the text were read and summarized.` : undefined;
     return { output: { text, pages }, note };
   },

@@ -3,11 +3,10 @@
  * channel, and every worker aborts its running jobs of that document (BullMQ passes the abort
  * to the handler through its AbortSignal).
  */
-import type { Redis } from "ioredis";
-import { env } from "./env";
-import { sharedRedis } from "./redis";
+import { REDIS_NAMESPACE, sharedRedis, type RedisClient } from "./redis";
 
-export const CANCEL_CHANNEL = `${env.QUEUE_PREFIX}:cancel-document`;
+/** A plain (not sharded) channel: Redis Cluster delivers its messages on every node. */
+export const CANCEL_CHANNEL = `${REDIS_NAMESPACE}:cancel-document`;
 
 /** Asks every worker to abort the running jobs of a document. */
 export async function requestCancel(documentId: string): Promise<void> {
@@ -15,7 +14,7 @@ export async function requestCancel(documentId: string): Promise<void> {
 }
 
 /** Calls `onCancel` with each document id whose jobs must stop; returns a function that unsubscribes. */
-export async function onCancelRequest(subscriber: Redis, onCancel: (documentId: string) => void): Promise<() => Promise<void>> {
+export async function onCancelRequest(subscriber: RedisClient, onCancel: (documentId: string) => void): Promise<() => Promise<void>> {
   await subscriber.subscribe(CANCEL_CHANNEL);
   subscriber.on("message", (channel: string, message: string) => {
     if (channel === CANCEL_CHANNEL) onCancel(message);

@@ -6,7 +6,7 @@ import { prisma } from "./db";
 import { NotFoundError } from "./errors";
 import { isId } from "./pipeline/ids";
 import { isUniqueViolation } from "./prisma-errors";
-import { remove } from "./storage";
+import { fileStorage } from "./storage";
 import type { ReceivedFile } from "./upload";
 
 /** The title shown for a file: its name without the extension. */
@@ -55,7 +55,7 @@ export async function createDocuments(ownerId: string, files: ReceivedFile[]): P
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const existing = await prisma.document.findUniqueOrThrow({ where: { ownerId_sha256: { ownerId, sha256: file.sha256 } } });
-      await remove(file.storageKey);
+      await fileStorage().remove(file.storageKey);
       results.push({ document: existing, duplicate: true });
     }
   }

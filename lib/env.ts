@@ -15,8 +15,29 @@ const schema = z.object({
   HOST: z.string().default("127.0.0.1"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:54329/docsum"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:63790"),
+  // host:port,host:port,...: every Redis connection becomes a Redis Cluster client (REDIS_URL is then unused).
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^\s:,]+:\d+(,[^\s:,]+:\d+)*$/, "host:port,host:port,...")
+    .optional(),
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
   DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   STORAGE_DIR: z.string().optional(),
+  // Where uploaded files live: a folder of this machine, PostgreSQL, or an S3-compatible store.
+  STORAGE_DRIVER: z.enum(["local", "postgres", "s3"]).default("local"),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  // MinIO and most self-hosted stores want bucket/key paths; AWS wants bucket host names.
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+  // The AWS SDK's request checksums; stores that mishandle its streamed checksum framing need WHEN_REQUIRED.
+  S3_CHECKSUMS: z.enum(["WHEN_REQUIRED", "WHEN_SUPPORTED"]).default("WHEN_REQUIRED"),
+  S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(512).default(8),
+  // How long a worker keeps looking for a document's missing file (a slow shared store) before failing it.
+  STORAGE_MISSING_WAIT_MS: z.coerce.number().int().min(0).default(5_000),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
   MAX_FILES_PER_UPLOAD: z.coerce.number().int().positive().default(100),
   MAX_PDF_PAGES: z.coerce.number().int().positive().default(2000),
@@ -27,7 +48,11 @@ const schema = z.object({
   MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2_000_000),
   // Files one owner may upload per minute (a sliding window in Redis, shared by every web process).
   UPLOAD_FILES_PER_MINUTE: z.coerce.number().int().positive().default(200),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").default("docsum"),
+  // The BullMQ prefix: a hash tag ({name}) keeps a flow's queues in one Redis Cluster slot.
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9_-]+|\{[A-Za-z0-9_-]+\})$/, "a name (letters, digits, - and _) or a hash tag such as {docsum}")
+    .default("{docsum}"),
   WORKER_QUEUES: z.string().default("ingest,ai,index,maintenance"),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),
   // How long a worker holds a job without renewing its lock before others call it stalled.
@@ -75,6 +100,15 @@ const schema = z.object({
 }).superRefine((data, ctx) => {
   if (data.AI_PROVIDER === "openai" && !data.OPENAI_API_KEY) {
     ctx.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "is required when AI_PROVIDER=openai" });
+  }
+  if (data.REDIS_CLUSTER_NODES && !data.QUEUE_PREFIX.startsWith("{")) {
+    ctx.addIssue({ code: "custom", path: ["QUEUE_PREFIX"], message: "must be a hash tag such as {docsum} with REDIS_CLUSTER_NODES (BullMQ keeps a flow's queues in one slot)" });
+  }
+  if (data.STORAGE_DRIVER === "s3" && !data.S3_BUCKET) {
+    ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when STORAGE_DRIVER=s3" });
+  }
+  if (Boolean(data.S3_ACCESS_KEY_ID) !== Boolean(data.S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({ code: "custom", path: ["S3_SECRET_ACCESS_KEY"], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together" });
   }
   if (data.CHUNK_OVERLAP_TOKENS >= data.CHUNK_TOKENS) {
     ctx.addIssue({ code: "custom", path: ["CHUNK_OVERLAP_TOKENS"], message: "must be smaller than CHUNK_TOKENS" });

@@ -9,7 +9,7 @@
  */
 import { env } from "./env";
 import { TooManyRequestsError } from "./errors";
-import { sharedRedis } from "./redis";
+import { redisKey, sharedRedis } from "./redis";
 
 /**
  * KEYS: the email-and-address counter, the address counter (one hash tag: one slot).
@@ -35,9 +35,9 @@ if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[
 return 0
 `;
 
+/** Both counters of an address carry its tag, so the scripts' keys share one cluster slot. */
 function keys(email: string, address: string): [string, string] {
-  const tag = `{${env.QUEUE_PREFIX}:sign-in:${address}}`;
-  return [`${tag}:email:${email.trim().toLowerCase()}`, `${tag}:all`];
+  return [redisKey("sign-in", address, "email", email.trim().toLowerCase()), redisKey("sign-in", address, "all")];
 }
 
 function minutes(ms: number): number {

@@ -3,20 +3,18 @@
  * and the web processes' adapter relays them to the browsers in the named rooms.
  */
 import { Emitter } from "@socket.io/redis-emitter";
-import type { Redis } from "ioredis";
 import { closeOnExit } from "./connections";
 import { credentialRoom, ownerRoom, type DocumentProgress, type DocumentSummaryEvent, type ServerToClientEvents } from "./events";
-import { env } from "./env";
-import { createFailFastConnection } from "./redis";
+import { createFailFastConnection, REDIS_NAMESPACE } from "./redis";
 
-/** The Redis channel prefix shared by the emitter and the web processes' adapter. */
-export const SOCKET_CHANNEL_KEY = `${env.QUEUE_PREFIX}-socket.io`;
+/** The Redis channel prefix shared by the emitter and the web processes' adapter (plain channels: every cluster node relays them). */
+export const SOCKET_CHANNEL_KEY = `${REDIS_NAMESPACE}-socket.io`;
 
 const cache = globalThis as unknown as { emitter?: Emitter<ServerToClientEvents> };
 
 function emitter(): Emitter<ServerToClientEvents> {
   if (!cache.emitter) {
-    const redis: Redis = createFailFastConnection();
+    const redis = createFailFastConnection();
     cache.emitter = new Emitter<ServerToClientEvents>(redis, { key: SOCKET_CHANNEL_KEY });
     closeOnExit("socket emitter", async () => {
       cache.emitter = undefined;

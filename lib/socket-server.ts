@@ -62,8 +62,9 @@ async function recheckConnections(io: SocketServer): Promise<void> {
 
 /** Attaches Socket.IO to an HTTP server; returns the server and a close function. */
 export function createSocketServer(httpServer: HttpServer): { io: SocketServer; close(): Promise<void> } {
+  // The classic adapter (plain PUBLISH/PSUBSCRIBE) also works over a Redis Cluster client.
   const pub = createBlockingConnection();
-  const sub = pub.duplicate();
+  const sub = createBlockingConnection();
   const io: SocketServer = new Server(httpServer, { adapter: createAdapter(pub, sub, { key: SOCKET_CHANNEL_KEY }), serveClient: false });
   io.use((socket, next) => {
     const { headers, auth } = socket.handshake;

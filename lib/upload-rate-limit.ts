@@ -6,9 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { env } from "./env";
 import { TooManyRequestsError } from "./errors";
-import { sharedRedis } from "./redis";
-import { remove } from "./storage";
-import { receiveUpload, type ReceivedFile } from "./upload";
+import { redisKey, sharedRedis } from "./redis";
+import { receiveUpload, removeReceived, type ReceivedFile } from "./upload";
 
 const WINDOW_MS = 60_000;
 
@@ -50,7 +49,7 @@ return window
 `;
 
 function key(ownerId: string): string {
-  return `${env.QUEUE_PREFIX}:upload-rate:${ownerId}`;
+  return redisKey("upload-rate", ownerId);
 }
 
 function refusal(waitMs: number): TooManyRequestsError {
@@ -86,7 +85,7 @@ export async function receiveRateLimitedUpload(ownerId: string, request: Request
   try {
     await takeUploadRate(ownerId, files.length);
   } catch (error) {
-    await Promise.all(files.map((file) => remove(file.storageKey)));
+    await removeReceived(files);
     throw error;
   }
   return files;

@@ -4,13 +4,13 @@
  * If any part is refused, nothing of the request is kept.
  */
 import Busboy from "busboy";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { env } from "./env";
 import { DomainError, InvalidInputError, TooLargeError, UnsupportedTypeError } from "./errors";
 import { formatList } from "./parsing/formats";
 import { DETECT_HEAD_BYTES, detectType, type SupportedMimeType } from "./parsing/detect";
-import { putStream, remove } from "./storage";
+import { fileStorage } from "./storage";
 
 export interface ReceivedFile {
   storageKey: string;
@@ -40,16 +40,12 @@ export function displayName(raw: string | undefined): string {
   return clean || "untitled";
 }
 
-/** A pass-through stream that hashes the bytes and keeps the first few for type detection. */
-function inspector() {
-  const hash = createHash("sha256");
+/** A pass-through stream that keeps the first few bytes for type detection. */
+function headKeeper() {
   const headChunks: Buffer[] = [];
   let headLength = 0;
-  let size = 0;
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
       if (headLength < DETECT_HEAD_BYTES) {
         headChunks.push(chunk.subarray(0, DETECT_HEAD_BYTES - headLength));
         headLength += Math.min(chunk.length, DETECT_HEAD_BYTES - headLength);
@@ -57,7 +53,7 @@ function inspector() {
       callback(null, chunk);
     },
   });
-  return { stream, result: () => ({ sha256: hash.digest("hex"), size, head: Buffer.concat(headChunks) }) };
+  return { stream, head: () => Buffer.concat(headChunks) };
 }
 
 function newPart(filename: string | undefined): StoredPart {
@@ -66,9 +62,15 @@ function newPart(filename: string | undefined): StoredPart {
 
 /** Streams bytes into storage under the part's key, filling in its size, hash and head. */
 async function storeInto(part: StoredPart, source: Readable): Promise<void> {
-  const inspect = inspector();
-  await putStream(part.storageKey, source.pipe(inspect.stream));
-  Object.assign(part, inspect.result());
+  const keeper = headKeeper();
+  source.once("error", (error) => keeper.stream.destroy(error));
+  const stored = await fileStorage().put(part.storageKey, source.pipe(keeper.stream));
+  Object.assign(part, stored, { head: keeper.head() });
+}
+
+/** Removes the stored files of received or refused parts. */
+export function removeReceived(parts: { storageKey: string }[]): Promise<unknown> {
+  return Promise.all(parts.map((part) => fileStorage().remove(part.storageKey)));
 }
 
 /** Stores one file from a stream (for imports); null, with nothing kept, when its type is unsupported. */
@@ -77,7 +79,7 @@ export async function storeFile(source: Readable, filename: string): Promise<Rec
   await storeInto(part, source);
   const type = await detectType(part.head, part.filename);
   if (!type) {
-    await remove(part.storageKey);
+    await fileStorage().remove(part.storageKey);
     return null;
   }
   return { storageKey: part.storageKey, filename: part.filename, mimeType: type.mimeType, size: part.size, sha256: part.sha256 };
@@ -107,7 +109,7 @@ export async function receiveUpload(request: Request): Promise<ReceivedFile[]> {
     }
     return received;
   } catch (error) {
-    await Promise.all(parts.map((part) => remove(part.storageKey)));
+    await removeReceived(parts);
     throw error;
   }
 }
@@ -157,7 +159,7 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
 
     const fail = (error: unknown) => {
       void Promise.allSettled(writes).then(() =>
-        Promise.all(parts.map((part) => remove(part.storageKey))).finally(() =>
+        removeReceived(parts).finally(() =>
           reject(error instanceof DomainError ? error : new InvalidInputError("The upload was interrupted or malformed.")),
         ),
       );

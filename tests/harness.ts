@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { migrate } from "../scripts/migrate";
@@ -23,12 +24,16 @@ export interface Stack {
   env: Record<string, string>;
   /** The worker processes started so far (the first by startStack). */
   workers: ChildProcess[];
-  /** Starts another worker process with the stack's settings. */
-  startWorker(extraEnv?: Record<string, string>): Promise<ChildProcess>;
+  /**
+   * Starts another worker process with the stack's settings. With `machine`, it runs as if on a
+   * machine of its own: its own working directory, DATA_DIR and STORAGE_DIR (see `machineFolder`).
+   */
+  startWorker(extraEnv?: Record<string, string>, options?: { machine?: string }): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port of 127.0.0.1 that nothing listens on now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -59,23 +64,28 @@ export function testRedisDatabase(offset: number): string {
   return url.toString();
 }
 
-/** Empties a test database's tables and a test Redis database. */
-export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl = TEST_REDIS_URL): Promise<void> {
+/** Empties a test database's tables and a test Redis database (none when `redisUrl` is null). */
+export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl: string | null = TEST_REDIS_URL): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query(`TRUNCATE "Similarity", "Document", "ApiToken", "Session", "User" CASCADE`);
   await client.end();
+  if (redisUrl === null) return;
   const redis = new Redis(redisUrl);
   await redis.flushdb();
   await redis.quit();
 }
 
-/** Runs a TypeScript entry file as its own process, with the given settings. */
-export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+// tsx's loader and the project's tsconfig (for the "@/" paths), found from any working directory.
+const TSX_LOADER = pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+const TSCONFIG = path.join(ROOT, "tsconfig.json");
+
+/** Runs a TypeScript entry file (a path from the project root) as its own process, with the given settings, in `cwd` (the project root by default). */
+export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = [], { cwd = ROOT } = {}): ChildProcess {
   // One process (node with tsx's loader), so signals reach the program itself.
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, path.resolve(ROOT, script), ...args], {
+    cwd,
+    env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = `[${name}] `;
@@ -85,7 +95,8 @@ export function startProcess(name: string, script: string, env: Record<string, s
   return child;
 }
 
-async function waitForHealth(baseURL: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+/** Resolves once the web process `child` answers its health check with 200. */
+export async function waitForHealth(baseURL: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`web process exited with code ${child.exitCode}`);
@@ -107,6 +118,17 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * A folder standing for another machine: its working directory, with `data/` (its DATA_DIR) and
+ * `data/uploads/` (its STORAGE_DIR, which nothing else sees), made afresh.
+ */
+export async function machineFolder(name: string): Promise<{ cwd: string; env: Record<string, string> }> {
+  const cwd = path.join(ROOT, "data", "test", "machines", name);
+  await rm(cwd, { recursive: true, force: true });
+  await mkdir(path.join(cwd, "data", "uploads"), { recursive: true });
+  return { cwd, env: { DATA_DIR: path.join(cwd, "data"), STORAGE_DIR: path.join(cwd, "data", "uploads") } };
 }
 
 export const ADMIN_PASSWORD = "correct horse battery staple";
@@ -133,10 +155,15 @@ export async function createAdmin(baseURL: string, setupToken: string, email = "
 /**
  * Starts web and worker against a clean test database; `extraEnv` overrides settings (a
  * DATABASE_URL or REDIS_URL in it is the one reset and used). Unless `admin` is false, the first
- * account is made, as on a first run, and its token returned with the stack.
+ * account is made, as on a first run, and its token returned with the stack. With `worker: false`
+ * no worker is started yet; with `webMachine`, the web process runs in a machine folder of its own.
  */
-export async function startStack(extraEnv: Record<string, string> = {}, { admin = true } = {}): Promise<Stack> {
-  await resetState(extraEnv.DATABASE_URL ?? TEST_DATABASE_URL, extraEnv.REDIS_URL ?? TEST_REDIS_URL);
+export async function startStack(
+  extraEnv: Record<string, string> = {},
+  { admin = true, worker = true, webMachine }: { admin?: boolean; worker?: boolean; webMachine?: string } = {},
+): Promise<Stack> {
+  // A Redis Cluster a suite starts for itself is new and empty.
+  await resetState(extraEnv.DATABASE_URL ?? TEST_DATABASE_URL, extraEnv.REDIS_CLUSTER_NODES ? null : (extraEnv.REDIS_URL ?? TEST_REDIS_URL));
   const port = await freePort();
   const storageDir = path.join(ROOT, "data", "test", `uploads-${port}`);
   await rm(storageDir, { recursive: true, force: true });
@@ -164,15 +191,23 @@ export async function startStack(extraEnv: Record<string, string> = {}, { admin 
   };
   const children: ChildProcess[] = [];
   const workers: ChildProcess[] = [];
-  const startWorker = async (workerEnv: Record<string, string> = {}) => {
-    const worker = startProcess("worker", "worker/index.ts", { ...env, ...workerEnv });
+  const machines: string[] = [];
+  const startWorker = async (workerEnv: Record<string, string> = {}, { machine }: { machine?: string } = {}) => {
+    const own = machine ? await machineFolder(`${port}-${machine}`) : undefined;
+    if (own) machines.push(own.cwd);
+    const worker = startProcess(machine ? `worker ${machine}` : "worker", "worker/index.ts", { ...env, ...own?.env, ...workerEnv }, [], { cwd: own?.cwd });
     children.push(worker);
     workers.push(worker);
     return worker;
   };
-  const web = startProcess("web", "server.ts", env);
+  const webFolder = webMachine ? await machineFolder(`${port}-${webMachine}`) : undefined;
+  if (webFolder) {
+    machines.push(webFolder.cwd);
+    Object.assign(env, webFolder.env);
+  }
+  const web = startProcess("web", "server.ts", env, [], { cwd: webFolder?.cwd });
   children.push(web);
-  await startWorker();
+  if (worker) await startWorker();
   const baseURL = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(baseURL, web);
@@ -188,7 +223,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, { admin 
     startWorker,
     async stop() {
       await Promise.all(children.map(stopProcess));
-      await rm(storageDir, { recursive: true, force: true });
+      await Promise.all([storageDir, ...machines].map((dir) => rm(dir, { recursive: true, force: true })));
     },
   };
 }
@@ -203,12 +238,18 @@ export interface OwnStack {
 /**
  * Starts a stack on a database of its own, `database`, made afresh beside the test database, with
  * `env` added (a REDIS_URL in it gives the stack its own Redis), and makes its admin the one the
- * test client signs in as. With `{ watch: true }`, also connects a progress watcher to it.
+ * test client signs in as. With `{ watch: true }`, also connects a progress watcher to it; `worker`
+ * and `webMachine` are startStack's.
  */
-export function startOwnStack(database: string, env: Record<string, string>, options: { watch: true }): Promise<OwnStack & { watcher: ProgressWatcher }>;
-export function startOwnStack(database: string, env: Record<string, string>, options?: { watch?: false }): Promise<OwnStack>;
-export async function startOwnStack(database: string, env: Record<string, string>, { watch = false } = {}): Promise<OwnStack & { watcher?: ProgressWatcher }> {
-  const stack = await startStack({ DATABASE_URL: await freshDatabase(database), ...env });
+type OwnStackOptions = { worker?: boolean; webMachine?: string };
+export function startOwnStack(database: string, env: Record<string, string>, options: OwnStackOptions & { watch: true }): Promise<OwnStack & { watcher: ProgressWatcher }>;
+export function startOwnStack(database: string, env: Record<string, string>, options?: OwnStackOptions & { watch?: false }): Promise<OwnStack>;
+export async function startOwnStack(
+  database: string,
+  env: Record<string, string>,
+  { watch = false, ...stackOptions }: OwnStackOptions & { watch?: boolean } = {},
+): Promise<OwnStack & { watcher?: ProgressWatcher }> {
+  const stack = await startStack({ DATABASE_URL: await freshDatabase(database), ...env }, stackOptions);
   setDefaultToken(stack.admin!.token);
   const watcher = watch
     ? await ProgressWatcher.connect(stack.baseURL).catch(async (error: unknown) => {

@@ -11,6 +11,7 @@ import { logger } from "@/lib/logger";
 import { STAGES, stageJobId, type QueueName, type TaskName } from "@/lib/pipeline/table";
 import { BACKOFF_TYPE, polynomialBackoff, queue } from "@/lib/queues";
 import { createBlockingConnection } from "@/lib/redis";
+import { fileStorage } from "@/lib/storage";
 import { concurrency, MAX_STALLED_COUNT, selectedQueues } from "./config";
 import { runJob } from "./run-job";
 
@@ -89,7 +90,10 @@ async function main() {
       for (const stage of STAGES) worker.cancelJob(stageJobId(documentId, stage), "cancelled by its owner");
     }
   });
-  logger.info("worker started", { queues: names, pid: process.pid });
+  // The storage named here must be the one the web processes use, or documents fail as missing files.
+  const storage = fileStorage();
+  await storage.check().catch((error: Error) => logger.error("file storage is unreachable", { driver: storage.driver, location: storage.location, error: error.message }));
+  logger.info("worker started", { queues: names, pid: process.pid, storage: storage.driver, storageLocation: storage.location, redis: env.REDIS_CLUSTER_NODES ? "cluster" : "server" });
 }
 
 main().catch((error: Error) => {

@@ -1,7 +1,7 @@
 /** The configured AI provider, one per process. */
 import { env } from "../env";
 import { closeOnExit } from "../connections";
-import { createBlockingConnection } from "../redis";
+import { createBlockingConnection, redisKey } from "../redis";
 import { LocalProvider } from "./local";
 import { OpenAiProvider } from "./openai";
 import type { AiProvider } from "./provider";
@@ -24,7 +24,8 @@ function openAiProvider(): OpenAiProvider {
   const limiter = new RedisRateLimiter(
     redis,
     { requestsPerMinute: env.AI_REQUESTS_PER_MINUTE, tokensPerMinute: env.AI_TOKENS_PER_MINUTE },
-    `${env.QUEUE_PREFIX}:ai-rate`,
+    // One budget, so its three keys share one tag (one cluster slot, as the limiter's script needs).
+    redisKey("ai-rate", "budget"),
   );
   return new OpenAiProvider(
     {

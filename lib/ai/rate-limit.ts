@@ -5,7 +5,7 @@
  * minute at most the configured number start. A 429 pauses every caller for the time the API asks.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis";
 
 /** Waits for permission to send AI requests. */
 export interface AiRateLimiter {
@@ -42,7 +42,7 @@ return start - now
 /** The shared limiter; `key` names the budget (one per API account). */
 export class RedisRateLimiter implements AiRateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly limits: RateLimits,
     private readonly key: string,
   ) {}

@@ -10,7 +10,7 @@ import type { DocumentDetail } from "@/lib/document-types";
 import { getDocumentDetail } from "@/lib/documents";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { PRIORITY } from "@/lib/queues";
-import { remove } from "@/lib/storage";
+import { fileStorage } from "@/lib/storage";
 import { enqueueDocument, removeDocumentJobs } from "./flow";
 import { isId } from "./ids";
 import { isActive, isRetryable } from "./statuses";
@@ -68,7 +68,7 @@ export async function deleteDocument(ownerId: string, id: string): Promise<void>
   await removeDocumentJobs(id);
   await requestCancel(id);
   await clearDraft(id);
-  await remove(document.storageKey);
+  await fileStorage().remove(document.storageKey);
   announceDeleted(ownerId, id);
 }
 

@@ -5,14 +5,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { FIXTURES_DIR } from "../fixtures";
+import { distinctDocuments } from "../fixtures";
 import { startOwnStack, type Stack } from "../harness";
-import { listDocuments, upload, type UploadFile } from "./client";
+import { listDocuments, upload } from "./client";
 
 const DOCUMENTS = Number(process.env.CHAOS_DOCUMENTS ?? 60);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
@@ -42,19 +42,6 @@ async function stopRedis(child: ChildProcess): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** 60 distinct documents: the fixtures, then copies made distinct by a trailing line. */
-async function documents(): Promise<UploadFile[]> {
-  const names = (await readdir(FIXTURES_DIR)).filter((name) => !name.startsWith("README")).sort();
-  const files: UploadFile[] = [];
-  for (let i = 0; files.length < DOCUMENTS; i++) {
-    const name = names[i % names.length];
-    const bytes = await readFile(path.join(FIXTURES_DIR, name));
-    const copy = Math.floor(i / names.length);
-    const data = copy === 0 ? bytes : Buffer.concat([bytes, Buffer.from(name.endsWith(".pdf") ? `\n%copy ${copy}\n` : `\nCopy ${copy}.\n`)]);
-    files.push({ name: copy === 0 ? name : `copy${copy}-${name}`, data });
-  }
-  return files;
-}
 
 beforeAll(async () => {
   // Its own Redis (to restart it) and its own database.
@@ -79,7 +66,7 @@ afterAll(async () => {
 });
 
 it("finishes every document once despite worker kills and a Redis restart", { timeout: 420_000 + DOCUMENTS * 2_000 }, async () => {
-  const files = await documents();
+  const files = await distinctDocuments(DOCUMENTS);
   const ids: string[] = [];
   for (let i = 0; i < files.length; i += 10) {
     const { status, body } = await upload(stack.baseURL, files.slice(i, i + 10));

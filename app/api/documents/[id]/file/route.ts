@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { prisma } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import { routeId, withUser } from "@/lib/route";
-import { openRead } from "@/lib/storage";
+import { openDocumentFile } from "@/lib/document-file";
 
 export const dynamic = "force-dynamic";
 
@@ -10,10 +10,10 @@ export const dynamic = "force-dynamic";
 export const GET = withUser<{ id: string }>(async (_request, user, params) => {
   const document = await prisma.document.findFirst({
     where: { id: routeId(params), ownerId: user.id },
-    select: { filename: true, mimeType: true, size: true, storageKey: true },
+    select: { id: true, filename: true, mimeType: true, size: true, storageKey: true },
   });
   if (!document) throw new NotFoundError();
-  const body = Readable.toWeb(openRead(document.storageKey)) as ReadableStream<Uint8Array>;
+  const body = Readable.toWeb(await openDocumentFile(document)) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {
       "Content-Type": document.mimeType === "text/html" ? "text/plain; charset=utf-8" : document.mimeType,

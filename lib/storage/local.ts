@@ -1,0 +1,105 @@
+/**
+ * The `local` driver: a folder of this machine (STORAGE_DIR), one file per key. A file is
+ * written under a temporary name and renamed once complete; derived files live in
+ * `.derived/<key>/`, so removing a key removes them in one step.
+ */
+import { constants, createWriteStream } from "node:fs";
+import { access, mkdir, open, opendir, rename, rm, stat } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { measuring, verify } from "./streams";
+import { parseKey, StorageObjectMissingError, type FileStorage } from "./types";
+
+const DERIVED_DIR = ".derived";
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ENOENT";
+
+export function createLocalStorage({ dir }: { dir: string }): FileStorage {
+  const root = path.resolve(dir);
+  const pathOf = (key: string) => {
+    const { base, derived } = parseKey(key);
+    return derived === undefined ? path.join(root, base) : path.join(root, DERIVED_DIR, base, derived);
+  };
+  const missing = (key: string, cause?: unknown) => new StorageObjectMissingError("local", key, root, { cause });
+
+  async function* olderIn(folder: string, time: Date, toKey: (name: string) => string): AsyncGenerator<string> {
+    let entries;
+    try {
+      entries = await opendir(folder);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for await (const entry of entries) {
+      if (!entry.isFile() || entry.name.includes(".")) continue;
+      const info = await stat(path.join(folder, entry.name)).catch(() => undefined);
+      if (info && info.mtime < time) yield toKey(entry.name);
+    }
+  }
+
+  return {
+    driver: "local",
+    location: root,
+
+    async put(key, source, expected) {
+      const target = pathOf(key);
+      const partial = `${target}.${randomUUID()}.partial`;
+      await mkdir(path.dirname(target), { recursive: true });
+      const measure = measuring(source);
+      try {
+        await pipeline(measure.stream, createWriteStream(partial));
+        verify(key, expected, measure.result());
+        await rename(partial, target);
+        return measure.result();
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+    },
+
+    async get(key) {
+      try {
+        const handle = await open(pathOf(key), "r");
+        return handle.createReadStream();
+      } catch (error) {
+        throw isMissing(error) ? missing(key, error) : error;
+      }
+    },
+
+    async withLocalFile(key, fn) {
+      const file = pathOf(key);
+      try {
+        await access(file, constants.R_OK);
+      } catch (error) {
+        throw isMissing(error) ? missing(key, error) : error;
+      }
+      return fn(file);
+    },
+
+    async remove(key) {
+      const { base, derived } = parseKey(key);
+      await rm(pathOf(key), { force: true });
+      if (derived === undefined) await rm(path.join(root, DERIVED_DIR, base), { recursive: true, force: true });
+    },
+
+    async exists(key) {
+      return access(pathOf(key)).then(() => true, () => false);
+    },
+
+    async *listOlderThan(time) {
+      yield* olderIn(root, time, (name) => name);
+      const derivedRoot = path.join(root, DERIVED_DIR);
+      const bases = await opendir(derivedRoot).catch((error) => (isMissing(error) ? undefined : Promise.reject(error)));
+      for await (const base of bases ?? []) {
+        if (base.isDirectory()) yield* olderIn(path.join(derivedRoot, base.name), time, (name) => `${base.name}.${name}`);
+      }
+    },
+
+    async check() {
+      await mkdir(root, { recursive: true });
+      await access(root, constants.R_OK | constants.W_OK);
+    },
+
+    async close() {},
+  };
+}
