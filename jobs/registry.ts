@@ -5,8 +5,9 @@ import { extract } from "./extract";
 import type { StageHandler, TaskHandler } from "./handler";
 import { reconcile } from "./reconcile";
 import { similar } from "./similar";
+import { sweep } from "./sweep";
 import { summarize } from "./summarize";
 
 export const STAGE_HANDLERS: Record<Stage, StageHandler> = { extract, summarize, embed, similar };
 
-export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile };
+export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile, sweep };

@@ -130,7 +130,10 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
     }
     const parts: StoredPart[] = [];
     const writes: Promise<void>[] = [];
+    // The parts still being streamed: on any failure each is destroyed, so its write settles.
+    const open = new Set<Readable>();
     let tooMany = false;
+    let failed = false;
 
     busboy.on("file", (field, file, info) => {
       if (field !== "files") {
@@ -139,6 +142,8 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
       }
       const part = newPart(info.filename);
       parts.push(part);
+      open.add(file);
+      file.once("close", () => open.delete(file));
       file.on("limit", () => {
         part.truncated = true;
       });
@@ -157,7 +162,14 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
         .catch(fail);
     });
 
+    // Once, whatever failed (the client went away, the body ended inside a part, storage refused):
+    // every open part is destroyed, then every file of the request is removed, then the answer goes.
     const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      const cause = error instanceof Error ? error : new Error(String(error));
+      source.unpipe(busboy);
+      for (const file of open) file.destroy(cause);
       void Promise.allSettled(writes).then(() =>
         removeReceived(parts).finally(() =>
           reject(error instanceof DomainError ? error : new InvalidInputError("The upload was interrupted or malformed.")),
@@ -165,6 +177,10 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
       );
     };
 
-    Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).on("error", fail).pipe(busboy);
+    const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
+    source.on("error", fail);
+    // A body that ends early (a client that went away) ends busboy inside a part: busboy errors.
+    source.on("aborted", () => fail(new Error("the client went away")));
+    source.pipe(busboy);
   });
 }

@@ -15,8 +15,10 @@ import { fileStorage } from "@/lib/storage";
 import { concurrency, MAX_STALLED_COUNT, selectedQueues } from "./config";
 import { runJob } from "./run-job";
 
-/** The job table's task that runs on a schedule: the reconciler. */
+/** The job table's tasks that run on a schedule: the reconciler, and the storage sweep (hourly). */
 const RECONCILE_JOB: TaskName = "reconcile";
+const SWEEP_JOB: TaskName = "sweep";
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 function startWorker(name: QueueName): Worker {
   const connection = createBlockingConnection();
@@ -78,12 +80,17 @@ async function main() {
   // The reconciler's schedule lives in Redis; upserting it again now and then brings it back
   // after Redis lost its data (the very case the reconciler exists for).
   const schedule = () =>
-    queue("maintenance")
-      .upsertJobScheduler(RECONCILE_JOB, { every: env.RECONCILE_EVERY_MS }, { name: RECONCILE_JOB })
-      .catch((error: Error) => logger.warn("could not schedule the reconciler", { error: error.message }));
+    Promise.all([
+      queue("maintenance").upsertJobScheduler(RECONCILE_JOB, { every: env.RECONCILE_EVERY_MS }, { name: RECONCILE_JOB }),
+      queue("maintenance").upsertJobScheduler(SWEEP_JOB, { every: SWEEP_EVERY_MS }, { name: SWEEP_JOB }),
+    ]).catch((error: Error) => logger.warn("could not schedule the maintenance tasks", { error: error.message }));
   if (names.includes("maintenance")) {
     scheduler = setInterval(() => void schedule(), env.RECONCILE_EVERY_MS * 5);
     await schedule();
+    // And a sweep at start-up: what a crash left behind goes now, not in an hour.
+    await queue("maintenance")
+      .add(SWEEP_JOB, {}, { removeOnComplete: 100, removeOnFail: 100 })
+      .catch((error: Error) => logger.warn("could not start the storage sweep", { error: error.message }));
   }
   stopListening = await onCancelRequest(createBlockingConnection(), (documentId) => {
     for (const worker of workers) {

@@ -47,6 +47,8 @@ export const SUMMARY_STAGE: Stage = "summarize";
 export const TASK_TABLE = [
   // Re-enqueues unfinished documents that have no live job (scheduled by the worker).
   { name: "reconcile", queue: "maintenance", payload: z.object({}).passthrough() },
+  // Removes stored files no document owns and partial files of interrupted uploads (hourly and at start).
+  { name: "sweep", queue: "maintenance", payload: z.object({ olderThanMs: z.number().int().min(0).optional() }).passthrough() },
 ] as const satisfies readonly { name: string; queue: QueueName; payload: z.ZodType }[];
 
 export type TaskName = (typeof TASK_TABLE)[number]["name"];

@@ -95,6 +95,21 @@ export function createLocalStorage({ dir }: { dir: string }): FileStorage {
       }
     },
 
+    async removeLeftovers(time) {
+      const removed: string[] = [];
+      const entries = await opendir(root).catch((error) => (isMissing(error) ? undefined : Promise.reject(error)));
+      for await (const entry of entries ?? []) {
+        if (!entry.isFile() || !entry.name.endsWith(".partial")) continue;
+        const file = path.join(root, entry.name);
+        const info = await stat(file).catch(() => undefined);
+        if (info && info.mtime < time) {
+          await rm(file, { force: true });
+          removed.push(entry.name);
+        }
+      }
+      return removed;
+    },
+
     async check() {
       await mkdir(root, { recursive: true });
       await access(root, constants.R_OK | constants.W_OK);

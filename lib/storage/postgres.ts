@@ -122,6 +122,11 @@ export function createPostgresStorage({ databaseUrl, poolSize = 8 }: { databaseU
       }
     },
 
+    // Writes here are all-or-nothing (a transaction, a multipart upload): nothing is left over.
+    async removeLeftovers() {
+      return [];
+    },
+
     async check() {
       await pool.query(`SELECT 1 FROM "StoredFile" LIMIT 1`);
     },

@@ -134,6 +134,11 @@ export function createS3Storage(config: S3StorageConfig): FileStorage {
       }
     },
 
+    // Writes here are all-or-nothing (a transaction, a multipart upload): nothing is left over.
+    async removeLeftovers() {
+      return [];
+    },
+
     async check() {
       await client.send(new HeadBucketCommand({ Bucket }));
     },

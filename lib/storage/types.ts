@@ -34,6 +34,8 @@ export interface FileStorage {
   exists(key: string): Promise<boolean>;
   /** The keys of objects stored before `time` (derived ones included), for sweeps and migrations. */
   listOlderThan(time: Date): AsyncIterable<string>;
+  /** Removes what interrupted writes left before `time` (a local driver's partial files); their names. */
+  removeLeftovers(time: Date): Promise<string[]>;
   /** Resolves when the store can be reached, rejects naming the problem otherwise. */
   check(): Promise<void>;
   /** Closes the driver's connections. */

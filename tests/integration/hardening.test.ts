@@ -4,7 +4,12 @@
  * origin listening to a victim's events, inline scripts, an account that must be contained.
  */
 import { randomUUID } from "node:crypto";
+import { readdir, stat, utimes, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { request as httpRequest } from "node:http";
+import { connect as tcpConnect } from "node:net";
 import pg from "pg";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -13,6 +18,8 @@ import { api, createAccount, signIn } from "./client";
 
 const baseURL = inject("baseURL");
 const stackEnv = inject("stackEnv");
+const storageDir = inject("storageDir");
+const adminToken = inject("adminToken");
 
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method: "POST",
@@ -267,5 +274,85 @@ describe("containing an account", () => {
     expect((await api(baseURL, "/api/auth/me", {}, token)).status).toBe(401);
     // The periodic check (every second in tests) closes the expired token's live connection.
     expect(await disconnectedWithin(socket, 5_000)).toBe(true);
+  });
+});
+
+describe("uploads that never finish", () => {
+  const BOUNDARY = "----unfinished";
+  const head = (name: string) =>
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`;
+
+  /** Sends a request over a raw socket: `declared` as Content-Length, `body` as what is actually sent, then `end` or a reset. */
+  function rawUpload(body: string, declared: number, finish: "close" | "reset"): Promise<string> {
+    const url = new URL(baseURL);
+    return new Promise((resolve) => {
+      const socket = tcpConnect(Number(url.port), url.hostname, () => {
+        socket.write(
+          `POST /api/documents HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${adminToken}\r\n` +
+            `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${declared}\r\nConnection: close\r\n\r\n`,
+        );
+        socket.write(body);
+        if (finish === "reset") setTimeout(() => socket.resetAndDestroy(), 300);
+      });
+      let answer = "";
+      socket.setEncoding("utf8").on("data", (chunk: string) => (answer += chunk));
+      socket.on("close", () => resolve(answer));
+      socket.on("error", () => undefined);
+    });
+  }
+
+  /** The stored files (and partial files) in the stack's storage folder. */
+  const stored = async () => (await readdir(storageDir).catch(() => [] as string[])).filter((name) => !name.startsWith("."));
+
+  async function expectNothingLeft(before: string[]) {
+    await expect.poll(async () => (await stored()).filter((name) => !before.includes(name)), { timeout: 10_000 }).toEqual([]);
+  }
+
+  it("keeps nothing of an upload whose client goes away in the middle of a file", async () => {
+    const before = await stored();
+    const partial = head(`gone-${randomUUID()}.txt`) + "x".repeat(200_000);
+    await rawUpload(partial, partial.length + 5_000_000, "reset");
+    await expectNothingLeft(before);
+    // The next upload works.
+    const form = new FormData();
+    form.append("files", new Blob([`After the abort ${randomUUID()}.`]), "after.txt");
+    expect((await api(baseURL, "/api/documents", { method: "POST", body: form })).status).toBe(202);
+  });
+
+  it("sweeps stored files no document owns and partial files, once they are an hour old, keeping documents' files", async () => {
+    const form = new FormData();
+    form.append("files", new Blob([`Kept by its document ${randomUUID()}.`]), "kept.txt");
+    const kept = ((await (await api(baseURL, "/api/documents", { method: "POST", body: form })).json()) as { documents: { id: string }[] }).documents[0].id;
+    const db = new pg.Client({ connectionString: stackEnv.DATABASE_URL });
+    await db.connect();
+    const keptKey = (await db.query<{ storageKey: string }>(`SELECT "storageKey" FROM "Document" WHERE id = $1`, [kept])).rows[0].storageKey;
+    await db.end();
+    const orphan = randomUUID();
+    const partial = `${randomUUID()}.${randomUUID()}.partial`;
+    const young = randomUUID();
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    for (const name of [orphan, partial, young]) await writeFile(path.join(storageDir, name), "left behind");
+    for (const name of [orphan, partial, keptKey]) await utimes(path.join(storageDir, name), twoHoursAgo, twoHoursAgo);
+
+    const redis = new Redis(stackEnv.REDIS_URL, { maxRetriesPerRequest: null });
+    const maintenance = new Queue("maintenance", { connection: redis, prefix: stackEnv.QUEUE_PREFIX });
+    try {
+      await maintenance.add("sweep", {});
+      await expect.poll(async () => (await stored()).filter((name) => name === orphan || name === partial), { timeout: 15_000 }).toEqual([]);
+    } finally {
+      await maintenance.close();
+      await redis.quit();
+    }
+    // A document's file and a file younger than an hour (an upload in progress) stay.
+    expect((await stat(path.join(storageDir, keptKey))).isFile()).toBe(true);
+    expect((await stat(path.join(storageDir, young))).isFile()).toBe(true);
+  });
+
+  it("answers 400 and keeps nothing when the body ends inside a part", async () => {
+    const before = await stored();
+    const truncated = head(`cut-${randomUUID()}.txt`) + "a file whose closing boundary never comes ".repeat(2000);
+    const answer = await rawUpload(truncated, truncated.length, "close");
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    await expectNothingLeft(before);
   });
 });
