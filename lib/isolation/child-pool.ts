@@ -117,9 +117,9 @@ export class ChildPool<T, R> {
     let progress: Promise<void> = Promise.resolve();
 
     return new Promise<R>((resolve, reject) => {
-      const sampler = this.watchMemory(slot);
+      const stopWatching = this.watchMemory(slot);
       const cleanup = () => {
-        clearInterval(sampler);
+        stopWatching();
         child.off("message", onMessage);
         child.off("exit", onExit);
         child.off("error", onError);
@@ -180,17 +180,22 @@ export class ChildPool<T, R> {
    * stops them past the limit: the backstop for what the data limit does not count (shared
    * mappings, stacks, and processes, which each get a data limit of their own).
    */
-  private watchMemory(slot: Slot): NodeJS.Timeout {
+  private watchMemory(slot: Slot): () => void {
     const limit = memoryLimitBytes(this.settings);
+    let watching = true;
     const timer = setInterval(() => {
       void treeResidentBytes(slot.child.pid).then((bytes) => {
-        if (bytes <= limit || slot.child.exitCode !== null || slot.overLimit) return;
+        // A sample that comes back after the request ended is not this request's.
+        if (!watching || bytes <= limit || slot.child.exitCode !== null) return;
         slot.overLimit = `resident memory ${mb(bytes)} MB, over the ${mb(limit)} MB limit`;
         stop(slot.child, "SIGKILL");
       });
     }, SAMPLE_EVERY_MS);
     timer.unref();
-    return timer;
+    return () => {
+      watching = false;
+      clearInterval(timer);
+    };
   }
 
   private spawn(): Slot {
