@@ -44,6 +44,11 @@ const schema = z.object({
   // Extraction runs in a child process with its own heap limit and a time limit per file.
   EXTRACT_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
   EXTRACT_MEMORY_MB: z.coerce.number().int().min(256).default(768),
+  // What a parser child may use besides its heap (buffers, WebAssembly, code); its memory limit
+  // (RLIMIT_DATA, and the resident memory past which it is stopped) is the two added up.
+  EXTRACT_OFF_HEAP_MB: z.coerce.number().int().min(192).default(512),
+  // The user parser children run as when the worker runs as root.
+  EXTRACT_USER: z.string().min(1).default("nobody"),
   // Longer text is cut here (the document is summarized from its beginning, and the cut is noted).
   MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2_000_000),
   // Files one owner may upload per minute (a sliding window in Redis, shared by every web process).

@@ -1,7 +1,8 @@
 /**
  * How many files one owner may upload a minute, counted in Redis so the limit holds across web
  * processes: a sliding window of the last minute's uploads, one sorted-set entry per accepted
- * request weighted by its file count, checked and recorded in one atomic script.
+ * request weighted by its file count, checked and recorded in one atomic script. A retry or a
+ * re-run of a document costs what uploading it again would: one file.
  */
 import { randomUUID } from "node:crypto";
 import { env } from "./env";
@@ -52,10 +53,11 @@ function key(ownerId: string): string {
   return redisKey("upload-rate", ownerId);
 }
 
-function refusal(waitMs: number): TooManyRequestsError {
+/** The 429 for a full window; `what` says what was refused ("Too many uploads"). */
+function refusal(waitMs: number, what = "Too many uploads"): TooManyRequestsError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   const limit = env.UPLOAD_FILES_PER_MINUTE;
-  return new TooManyRequestsError(`Too many uploads: at most ${limit} files a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, seconds);
+  return new TooManyRequestsError(`${what}: at most ${limit} files a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`, seconds);
 }
 
 async function take(ownerId: string, files: number): Promise<number> {
@@ -73,6 +75,12 @@ export async function checkUploadRate(ownerId: string): Promise<void> {
 export async function takeUploadRate(ownerId: string, files: number): Promise<void> {
   const waitMs = await take(ownerId, files);
   if (waitMs > 0) throw refusal(waitMs);
+}
+
+/** Counts a retry or re-run of one document as an upload of one file; throws TooManyRequestsError when it does not fit. */
+export async function takeRerunRate(ownerId: string): Promise<void> {
+  const waitMs = await take(ownerId, 1);
+  if (waitMs > 0) throw refusal(waitMs, "Too many retries and re-runs (they count as uploads)");
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { deflateRawSync, deflateSync } from "node:zlib";
+import { constants, deflateRawSync, deflateSync } from "node:zlib";
 
 const run = promisify(execFile);
 
@@ -104,6 +104,37 @@ export function textItemBombPdf(count: number): Buffer {
     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
     FONT,
     stream(content, "", true),
+  ]);
+}
+
+/**
+ * zlib data that inflates to `bytes` zeros, in about a thousandth of that, made in milliseconds:
+ * one deflated block of zeros repeated (a full flush makes each copy stand alone), then an empty
+ * final block and the checksum (the Adler-32 of n zeros is (n mod 65521) << 16 | 1).
+ */
+export function zerosFlate(bytes: number): Buffer {
+  const CHUNK = 16 * 2 ** 20;
+  const flush = { level: 9, finishFlush: constants.Z_FULL_FLUSH };
+  const block = deflateRawSync(Buffer.alloc(CHUNK), flush);
+  const parts = [Buffer.from([0x78, 0xda]), ...Array<Buffer>(Math.floor(bytes / CHUNK)).fill(block)];
+  if (bytes % CHUNK) parts.push(deflateRawSync(Buffer.alloc(bytes % CHUNK), flush));
+  const checksum = Buffer.alloc(4);
+  checksum.writeUInt32BE((((bytes % 65521) << 16) | 1) >>> 0);
+  return Buffer.concat([...parts, Buffer.from([0x03, 0x00]), checksum]);
+}
+
+/**
+ * A one-page PDF whose only content stream (FlateDecode) inflates to `inflatedBytes` of zeros,
+ * which PDF reads as blanks. `asArray`: the page lists it in an array of contents, which pdf.js
+ * reads whole into one buffer instead of token by token.
+ */
+export function inflationBombPdf(inflatedBytes: number, { asArray = false } = {}): Buffer {
+  return buildPdf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents ${asArray ? "[4 0 R]" : "4 0 R"} >>`,
+    // Already deflated: the filter is named, not applied again.
+    stream(zerosFlate(inflatedBytes), " /Filter /FlateDecode"),
   ]);
 }
 

@@ -1,16 +1,20 @@
-/** The child process entry that reads documents' text, so a parser that crashes or runs out of memory takes down only this process. */
+/**
+ * The child process entry that reads documents' text, so a parser that crashes or runs out of
+ * memory takes down only this process. It is handed the file's bytes, never its path: it may not
+ * be able to open the stored file (see lib/isolation/sandbox.ts).
+ */
 import { serve } from "@/lib/isolation/protocol";
-import { extractText, type ExtractedText } from "./extract";
+import { extractTextFromBytes, type DocumentBytes, type ExtractedText } from "./extract";
 
 export interface ExtractRequest {
-  filePath: string;
+  file: DocumentBytes;
   mimeType: string;
   maxPages?: number;
   maxChars?: number;
 }
 
 serve<ExtractRequest, ExtractedText>((request, onProgress) =>
-  extractText(request.filePath, request.mimeType, {
+  extractTextFromBytes(request.file, request.mimeType, {
     maxPages: request.maxPages,
     maxChars: request.maxChars,
     onProgress,

@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { convert } from "html-to-text";
-import { PasswordException, PDFParse } from "pdf-parse";
+import { PasswordException, PDFParse, VerbosityLevel } from "pdf-parse";
 import { DocumentError } from "./errors";
 
 export interface ExtractOptions {
@@ -31,12 +31,29 @@ interface RawText {
 /** PDF pages parsed between two progress reports and abort checks. */
 const PDF_PAGE_BATCH = 5;
 
+/** The part of a stored file that reading its text needs. */
+export interface DocumentBytes {
+  bytes: Uint8Array;
+  /** The file goes on past `bytes`. */
+  cut: boolean;
+}
+
 /** Read a stored document's text; throws DocumentError, with a message for its owner, when it cannot. */
 export async function extractText(filePath: string, mimeType: string, opts: ExtractOptions = {}): Promise<ExtractedText> {
   opts.signal?.throwIfAborted();
-  const maxChars = opts.maxChars ?? Infinity;
+  return extractTextFromBytes(await readDocument(filePath, mimeType, opts.maxChars), mimeType, opts);
+}
+
+/** The bytes of a stored file that reading up to `maxChars` characters of its text needs. */
+export function readDocument(filePath: string, mimeType: string, maxChars = Infinity): Promise<DocumentBytes> {
   // Text formats never need more than 4 bytes (the longest UTF-8 character) per character kept.
-  const { bytes, cut } = await readHead(filePath, mimeType === "application/pdf" ? Infinity : maxChars * 4 + 4);
+  return readHead(filePath, mimeType === "application/pdf" ? Infinity : maxChars * 4 + 4);
+}
+
+/** extractText on bytes read by readDocument. */
+export async function extractTextFromBytes({ bytes, cut }: DocumentBytes, mimeType: string, opts: ExtractOptions = {}): Promise<ExtractedText> {
+  opts.signal?.throwIfAborted();
+  const maxChars = opts.maxChars ?? Infinity;
   if (bytes.length === 0) throw new DocumentError("This file is empty.");
   await opts.onProgress?.(0);
 
@@ -66,7 +83,7 @@ export async function extractText(filePath: string, mimeType: string, opts: Extr
 }
 
 /** The first `limit` bytes of a file, and whether there were more. */
-async function readHead(filePath: string, limit: number): Promise<{ bytes: Buffer; cut: boolean }> {
+async function readHead(filePath: string, limit: number): Promise<DocumentBytes> {
   const file = await open(filePath);
   try {
     const { size } = await file.stat();
@@ -95,7 +112,7 @@ function cutAtWord(text: string, maxChars: number): string {
   return (boundary > end - 200 ? text.slice(0, boundary) : text.slice(0, end)).trimEnd();
 }
 
-async function extractRaw(bytes: Buffer, cut: boolean, mimeType: string, opts: ExtractOptions): Promise<RawText> {
+async function extractRaw(bytes: Uint8Array, cut: boolean, mimeType: string, opts: ExtractOptions): Promise<RawText> {
   switch (mimeType) {
     case "application/pdf":
       return extractPdf(bytes, opts);
@@ -111,8 +128,9 @@ async function extractRaw(bytes: Buffer, cut: boolean, mimeType: string, opts: E
 }
 
 /** Parse a PDF a batch of pages at a time, so progress follows the pages and an abort lands between batches. */
-async function extractPdf(bytes: Buffer, { signal, onProgress, maxPages, maxChars = Infinity }: ExtractOptions): Promise<RawText> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
+async function extractPdf(bytes: Uint8Array, { signal, onProgress, maxPages, maxChars = Infinity }: ExtractOptions): Promise<RawText> {
+  // Warnings name the errors pdf.js recovers from; a parser child watches them for refused allocations.
+  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: VerbosityLevel.WARNINGS });
   try {
     const texts: string[] = [];
     let pages = 0;
@@ -156,7 +174,7 @@ function unreadablePdf(error: unknown): DocumentError {
  * is dropped); anything else is not a text file we can read. `cut`: the bytes end mid-file, so
  * a character split at their end is left out instead of refused.
  */
-function decodeText(bytes: Buffer, cut = false): string {
+function decodeText(bytes: Uint8Array, cut = false): string {
   const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : "utf-8";
   let text: string;
   try {

@@ -1,26 +1,30 @@
 /**
- * extractText in a child process (./child.ts) with a heap limit: a parser that crashes, runs out
- * of memory or hangs past the time limit fails that document only, and parsing runs off the
- * worker's event loop.
+ * extractText in a child process (./child.ts) with a heap limit and a memory limit: a parser that
+ * crashes, runs out of memory or hangs past the time limit fails that document only, and parsing
+ * runs off the worker's event loop. The worker reads the file and hands the child its bytes.
  */
 import { closeOnExit } from "@/lib/connections";
+import { env } from "@/lib/env";
 import { ChildCrashError, ChildPool, ChildTaskError } from "@/lib/isolation/child-pool";
 import type { ExtractRequest } from "./child";
 import { DocumentError } from "./errors";
-import type { ExtractedText, ExtractOptions } from "./extract";
+import { readDocument, type ExtractedText, type ExtractOptions } from "./extract";
 
 export interface IsolatedExtractOptions extends ExtractOptions {
   /** The child's V8 heap limit. */
   memoryMb: number;
+  /** What the child may use besides its heap (EXTRACT_OFF_HEAP_MB unless given). */
+  offHeapMb?: number;
 }
 
-const pools = new Map<number, ChildPool<ExtractRequest, ExtractedText>>();
+const pools = new Map<string, ChildPool<ExtractRequest, ExtractedText>>();
 
-function pool(memoryMb: number): ChildPool<ExtractRequest, ExtractedText> {
-  let found = pools.get(memoryMb);
+function pool(memoryMb: number, offHeapMb: number): ChildPool<ExtractRequest, ExtractedText> {
+  const key = `${memoryMb}+${offHeapMb}`;
+  let found = pools.get(key);
   if (!found) {
-    found = new ChildPool(new URL("./child.ts", import.meta.url), { memoryMb });
-    pools.set(memoryMb, found);
+    found = new ChildPool(new URL("./child.ts", import.meta.url), { memoryMb, offHeapMb, user: env.EXTRACT_USER });
+    pools.set(key, found);
     closeOnExit("parser processes", closeParsers);
   }
   return found;
@@ -31,6 +35,7 @@ export const CRASH_MESSAGES: Record<ChildCrashError["kind"], string> = {
   "out-of-memory": "The file could not be read: the parser ran out of memory.",
   killed: "The file could not be read: the parser was stopped by the system, probably for using too much memory.",
   crashed: "The file could not be read: the parser crashed on it.",
+  "memory-limit": "This file needs more memory than allowed.",
 };
 
 /**
@@ -38,9 +43,10 @@ export const CRASH_MESSAGES: Record<ChildCrashError["kind"], string> = {
  * the same bytes crash the same parser again, so retrying would only repeat it.
  */
 export async function extractTextIsolated(filePath: string, mimeType: string, opts: IsolatedExtractOptions): Promise<ExtractedText> {
-  const { signal, onProgress, maxPages, maxChars, memoryMb } = opts;
+  const { signal, onProgress, maxPages, maxChars, memoryMb, offHeapMb = env.EXTRACT_OFF_HEAP_MB } = opts;
+  const file = await readDocument(filePath, mimeType, maxChars);
   try {
-    return await pool(memoryMb).run({ filePath, mimeType, maxPages, maxChars }, { signal, onProgress });
+    return await pool(memoryMb, offHeapMb).run({ file, mimeType, maxPages, maxChars }, { signal, onProgress });
   } catch (error) {
     if (error instanceof ChildCrashError) throw new DocumentError(CRASH_MESSAGES[error.kind], { cause: error, code: `parser-${error.kind}` });
     if (error instanceof ChildTaskError) throw error.owner ? new DocumentError(error.message, { cause: error, code: error.owner.code }) : new Error(error.message, { cause: error });

@@ -1,7 +1,7 @@
 /**
  * What a person can do to a document besides uploading it: cancel, retry, re-run (now or at a
  * given time) and delete. Each checks that the action applies (ConflictError otherwise) and
- * answers the document's new state.
+ * answers the document's new state. A retry or re-run counts against the owner's upload rate.
  */
 import { clearDraft } from "@/lib/ai/summary-draft";
 import { requestCancel } from "@/lib/cancellation";
@@ -11,6 +11,7 @@ import { getDocumentDetail } from "@/lib/documents";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { PRIORITY } from "@/lib/queues";
 import { fileStorage } from "@/lib/storage";
+import { takeRerunRate } from "@/lib/upload-rate-limit";
 import { enqueueDocument, removeDocumentJobs } from "./flow";
 import { isId } from "./ids";
 import { isActive, isRetryable } from "./statuses";
@@ -42,7 +43,7 @@ export async function retryDocument(ownerId: string, id: string): Promise<Docume
   if (!isRetryable(document.status)) {
     throw new ConflictError(`Only a failed or cancelled document can be retried; this one is ${document.status}.`);
   }
-  await restart(id, document.stage, 0);
+  await restart(ownerId, id, document.stage, 0);
   return getDocumentDetail(ownerId, id);
 }
 
@@ -51,12 +52,14 @@ export async function reprocessDocument(ownerId: string, id: string, at?: Date):
   const document = await findOwned(ownerId, id);
   if (isActive(document.status)) throw new ConflictError("This document is already being processed.");
   const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
-  await restart(id, STAGES[0], delay);
+  await restart(ownerId, id, STAGES[0], delay);
   return getDocumentDetail(ownerId, id);
 }
 
-async function restart(id: string, stage: Stage, delay: number) {
+async function restart(ownerId: string, id: string, stage: Stage, delay: number) {
   if ((await removeDocumentJobs(id)) > 0) throw new ConflictError("This document's last run is still stopping; try again in a moment.");
+  // Processing a file again costs what uploading it again would (TooManyRequestsError past the rate).
+  await takeRerunRate(ownerId);
   await requeueDocument(id, stage);
   await enqueueDocument(id, { from: stage, delay, priority: PRIORITY.interactive });
 }

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOwnStack, startProcess, stopProcess, testRedisDatabase, type Stack } from "../harness";
-import { createAccount, isHealthy, listDocuments, upload } from "./client";
+import { api, createAccount, getDocument, isHealthy, listDocuments, upload } from "./client";
 
 const LIMIT = 5;
 let stack: Stack;
@@ -38,6 +38,19 @@ function expectRefused(answer: Awaited<ReturnType<typeof upload>>) {
   expect(answer.body.error).toBe(`Too many uploads: at most ${LIMIT} files a minute. Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`);
 }
 
+/** Waits until each document has finished (done or failed). */
+async function waitForFinished(ids: string[], token: string): Promise<void> {
+  for (const id of ids) {
+    await expect.poll(async () => (await getDocument(stack.baseURL, id, token)).body.status, { timeout: 60_000, interval: 250 }).toMatch(/^(done|failed)$/);
+  }
+}
+
+async function post(route: string, token: string, body?: unknown) {
+  const init: RequestInit = body === undefined ? { method: "POST" } : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+  const response = await api(stack.baseURL, route, init, token);
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
 describe("upload rate limit", () => {
   it("counts files: refuses with 429 and Retry-After the request that would pass the limit, keeping nothing of it", async () => {
     expect((await upload(stack.baseURL, [note(1), note(2), note(3)])).status).toBe(202);
@@ -57,6 +70,32 @@ describe("upload rate limit", () => {
     const other = await createAccount(stack.baseURL, `other-${randomUUID().slice(0, 8)}@example.com`);
     expectRefused(await upload(stack.baseURL, [note(20)]));
     expect((await upload(stack.baseURL, [note(21), note(22)], other.token)).status).toBe(202);
+  });
+
+  it("counts retries and re-runs as uploads of one file each", async () => {
+    const person = await createAccount(stack.baseURL, `rerun-${randomUUID().slice(0, 8)}@example.com`);
+    const uploaded = await upload(stack.baseURL, [note(30), note(31), { name: "blank.txt", data: " \n\t \n" }], person.token);
+    expect(uploaded.status).toBe(202);
+    const [first, second, blank] = uploaded.body.documents!.map((d) => d.id);
+    await waitForFinished([first, second, blank], person.token);
+    expect((await getDocument(stack.baseURL, blank, person.token)).body.status).toBe("failed");
+
+    // Three files uploaded; a retry and a re-run fill the window of five.
+    expect((await post(`/api/documents/${blank}/retry`, person.token)).status).toBe(200);
+    expect((await post(`/api/documents/${first}/reprocess`, person.token)).status).toBe(200);
+
+    const refused = await post(`/api/documents/${second}/reprocess`, person.token);
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(refused.body.error).toBe(
+      `Too many retries and re-runs (they count as uploads): at most ${LIMIT} files a minute. Try again in ${retryAfter} second${retryAfter === 1 ? "" : "s"}.`,
+    );
+    expect((await getDocument(stack.baseURL, second, person.token)).body.status).toBe("done");
+    const bulk = await post("/api/documents/actions", person.token, { action: "reprocess", ids: [second] });
+    expect(bulk.body.results).toEqual([{ id: second, ok: false, status: 429, error: expect.stringMatching(/^Too many retries and re-runs/) }]);
+    expectRefused(await upload(stack.baseURL, [note(32)], person.token));
   });
 
   it("holds across web processes", async () => {
