@@ -1,10 +1,12 @@
 /** The documents domain: create from an upload, read one and its text, always scoped to an owner (the list is lib/library.ts). */
-import type { DocumentDetail, DocumentListItem, UploadedDocument } from "./document-types";
+import type { DocumentDetail, DocumentListItem, SimilarityStatus, UploadedDocument } from "./document-types";
 import type { Document } from "./generated/prisma/client";
 import { prisma } from "./db";
 import { NotFoundError } from "./errors";
 import { isId } from "./pipeline/ids";
 import { isUniqueViolation } from "./prisma-errors";
+import { env } from "./env";
+import { applyCutOff } from "./similarity/reasons";
 import { remove } from "./storage";
 import type { ReceivedFile } from "./upload";
 
@@ -72,7 +74,7 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
   if (!isId(id)) throw new NotFoundError();
   const doc = await prisma.document.findFirst({
     where: { id, ownerId },
-    omit: { text: true, vector: true },
+    omit: { text: true, vector: true, keyTerms: true, minhash: true },
     include: {
       similar: {
         orderBy: { rank: "asc" },
@@ -88,9 +90,16 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
     summary: doc.summary,
     provider: doc.provider,
     summaryModel: doc.summaryModel,
-    similar: doc.similar
-      .filter((s) => s.similarDoc.ownerId === ownerId)
-      .map((s) => ({ id: s.similarDoc.id, title: s.similarDoc.title, score: Math.round(s.score * 1000) / 1000 })),
+    similar: applyCutOff(
+      doc.similar.filter((s) => s.similarDoc.ownerId === ownerId),
+      { minScore: env.SIMILAR_MIN_SCORE, relativeScore: env.SIMILAR_RELATIVE_SCORE },
+    ).map((s) => ({
+      id: s.similarDoc.id,
+      title: s.similarDoc.title,
+      score: Math.round(s.score * 1000) / 1000,
+      terms: s.terms,
+      nearDuplicate: s.nearDuplicate,
+    })),
     runs: doc.stageRuns.map((run) => ({
       stage: run.stage,
       attempt: run.attempt,
@@ -121,4 +130,22 @@ export async function getDocumentText(ownerId: string, id: string, offset: numbe
     FROM "Document" WHERE "id" = ${id}::uuid AND "ownerId" = ${ownerId}`;
   if (rows.length === 0) throw new NotFoundError();
   return { text: rows[0].slice ?? "", offset, total: rows[0].total ?? 0 };
+}
+
+/** The owner's latest library statistics and how far the library's re-embedding under them has come. */
+export async function getSimilarityStatus(ownerId: string): Promise<SimilarityStatus> {
+  const row = await prisma.libraryStatistics.findFirst({
+    where: { ownerId },
+    orderBy: { version: "desc" },
+    select: { version: true, documents: true, createdAt: true, reembedDone: true, reembedTotal: true, listsDone: true, finishedAt: true },
+  });
+  if (!row) return { statistics: null };
+  return {
+    statistics: {
+      version: row.version,
+      documents: row.documents,
+      createdAt: row.createdAt.toISOString(),
+      reembedding: { done: row.reembedDone, total: row.reembedTotal, lists: row.listsDone, finished: row.finishedAt !== null },
+    },
+  };
 }

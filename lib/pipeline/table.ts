@@ -44,6 +44,10 @@ export const STAGES: readonly Stage[] = STAGE_TABLE.map((row) => row.name);
 export const TASK_TABLE = [
   // Re-enqueues unfinished documents that have no live job (scheduled by the worker).
   { name: "reconcile", queue: "maintenance", payload: z.object({}).passthrough() },
+  // Counts a new version of an owner's library statistics, then queues the re-embedding under it.
+  { name: "similarity-statistics", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
+  // Re-embeds an owner's library under the latest statistics, then rebuilds its similar lists (resumable).
+  { name: "reembed", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
 ] as const satisfies readonly { name: string; queue: QueueName; payload: z.ZodType }[];
 
 export type TaskName = (typeof TASK_TABLE)[number]["name"];
