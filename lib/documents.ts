@@ -16,7 +16,7 @@ export function titleFromFilename(filename: string): string {
 }
 
 /** A document as a row of the list (the list, the document page's live part). */
-export function toListItem(doc: Omit<Document, "text" | "vector">): DocumentListItem {
+export function toListItem(doc: Omit<Document, "text" | "vector" | "keyTerms" | "minhash">): DocumentListItem {
   return {
     id: doc.id,
     title: doc.title,

@@ -34,12 +34,18 @@ export function countItems(items: Iterable<string>): Map<string, number> {
 const VOWEL = /[aeiouy]/;
 
 /**
- * A light English stemmer: folds plurals and the endings -ing, -ed, -ly, -ies so that "files",
- * "filed" and "filing" meet, without Porter's rewriting of stems. Words of other languages and
+ * A light English stemmer: folds plurals, the endings -ing, -ed, -ly, -ies and a final -e, so that
+ * "files", "filed" and "filing" meet, without Porter's rewriting of stems. Words of other languages and
  * identifiers pass through mostly unchanged.
  */
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
+  const folded = foldEnding(word);
+  // "file", "files", "filed" and "filing" all end as "fil".
+  return folded.length > 3 && folded.endsWith("e") && !folded.endsWith("ee") ? folded.slice(0, -1) : folded;
+}
+
+function foldEnding(word: string): string {
   if (word.endsWith("ies") && word.length > 4) return `${word.slice(0, -3)}y`;
   if (word.endsWith("sses")) return word.slice(0, -2);
   if (word.endsWith("ing") && word.length > 5 && VOWEL.test(word.slice(0, -3))) return undouble(word.slice(0, -3));

@@ -93,7 +93,7 @@ export class EmbeddedIndex {
       const excluded = exclude === undefined ? undefined : this.slots.get(exclude);
       if (excluded !== undefined) skip[excluded] = 1;
       try {
-        return nearest(vector, this.ids, this.matrix!, k, undefined, skip);
+        return nearest(vector, this.ids, this.matrix!.subarray(0, this.ids.length * this.options.dimensions), k, undefined, skip);
       } finally {
         if (excluded !== undefined) skip[excluded] = 0;
       }

@@ -18,7 +18,7 @@ export interface Neighbour {
 export function nearest(query: Float32Array, ids: readonly string[], vectors: Float32Array, limit: number, scores?: Float64Array, skip?: Uint8Array): Neighbour[] {
   const dimensions = query.length;
   const rows = ids.length;
-  if (vectors.length < rows * dimensions) throw new VectorShapeError(`${rows} vectors of length ${dimensions} cannot fill ${vectors.length} values.`);
+  if (vectors.length !== rows * dimensions) throw new VectorShapeError(`${rows} vectors of length ${dimensions} cannot fill ${vectors.length} values.`);
   const k = Math.max(0, Math.min(limit, rows));
   // The best k so far, best first: row indexes and their scores.
   const bestRow = new Int32Array(k);
