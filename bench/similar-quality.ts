@@ -12,10 +12,10 @@ import { bm25Ranker, precisionAt, tfidfRanker, vectorRanker } from "./lib/retrie
 import { ROOT } from "../tests/harness";
 
 const { documentTerms } = await import("@/lib/similarity/terms");
-const { StatisticsCounter, hashedSparse, termWeights } = await import("@/lib/similarity/weighting");
+const { StatisticsCounter, hashedSparse, termWeights, sharedWeights, RESIDUAL_DIMENSIONS } = await import("@/lib/similarity/weighting");
 const { learnProjection } = await import("@/lib/similarity/projection");
 const { localEmbedding, LOCAL_EMBEDDING_DIMENSIONS } = await import("@/lib/similarity/embedding");
-const { applyCutOff } = await import("@/lib/similarity/reasons");
+const { applyCutOff, sharedTerms } = await import("@/lib/similarity/reasons");
 const { env } = await import("@/lib/env");
 
 runFigure(async () => {
@@ -27,10 +27,11 @@ runFigure(async () => {
   const terms = docs.map((doc) => documentTerms(doc.text));
   terms.forEach((t) => counter.add(t));
   const counted = counter.result(1);
-  const projection = learnProjection(terms.map((t) => hashedSparse(termWeights(t, counted))), LOCAL_EMBEDDING_DIMENSIONS);
+  const projection = learnProjection(terms.map((t) => hashedSparse(sharedWeights(termWeights(t, counted), counted))), LOCAL_EMBEDDING_DIMENSIONS - RESIDUAL_DIMENSIONS);
   const statistics = { ...counted, projection };
   const learnMs = performance.now() - start;
-  const vectors = docs.map((doc) => localEmbedding(doc.text, statistics).vector);
+  const embedded = docs.map((doc) => localEmbedding(doc.text, statistics));
+  const vectors = embedded.map((e) => e.vector);
   const unweighted = docs.map((doc) => localEmbedding(doc.text, { version: 0, documents: 0, averageLength: 0, documentFrequency: new Int32Array(0), projection: null }).vector);
   const local = precisionAt(5, docs, vectorRanker(vectors));
   const before = precisionAt(5, docs, vectorRanker(unweighted));
@@ -38,7 +39,8 @@ runFigure(async () => {
   const bm25 = precisionAt(5, docs, bm25Ranker(docs));
   log(`similar-quality: P@5 local ${local}, before statistics ${before}, TF-IDF ${tfidf}, BM25 ${bm25}`);
 
-  // The cut-off on the same lists: top 5 by the local embedding, then SIMILAR_MIN_SCORE and SIMILAR_RELATIVE_SCORE.
+  // The cut-off on the same lists, as find-similar and the page apply it: top 5 by the local
+  // embedding that share a key term and reach SIMILAR_MIN_SCORE, then SIMILAR_RELATIVE_SCORE.
   const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
   let shown = 0;
   let shownRight = 0;
@@ -48,7 +50,8 @@ runFigure(async () => {
   docs.forEach((doc, i) => {
     const ranked = docs.map((_, j) => ({ j, score: j === i ? -2 : dot(vectors[i], vectors[j]) })).sort((a, b) => b.score - a.score).slice(0, 5);
     for (const n of ranked) (docs[n.j].family === doc.family ? same : other).push(n.score);
-    const kept = applyCutOff(ranked, { minScore: env.SIMILAR_MIN_SCORE, relativeScore: env.SIMILAR_RELATIVE_SCORE });
+    const explained = ranked.filter((n) => sharedTerms(embedded[i].keyTerms, embedded[n.j].keyTerms).length > 0);
+    const kept = applyCutOff(explained, { minScore: env.SIMILAR_MIN_SCORE, relativeScore: env.SIMILAR_RELATIVE_SCORE });
     shown += kept.length;
     shownRight += kept.filter((n) => docs[n.j].family === doc.family).length;
     if (kept.length === 0) empty += 1;

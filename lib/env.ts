@@ -42,7 +42,7 @@ const schema = z.object({
   // The find-similar transaction loads and scans the owner's whole library: seconds at 100k documents.
   SIMILAR_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   // Where a similar list stops: a score floor, and a share of the best score below which a neighbour is hidden.
-  SIMILAR_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.45),
+  SIMILAR_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.35),
   SIMILAR_RELATIVE_SCORE: z.coerce.number().min(0).max(1).default(0.75),
   // The vector index: "auto" is pgvector where the server has it, else the embedded index.
   SIMILAR_INDEX: z.enum(["auto", "embedded", "pgvector"]).default("auto"),

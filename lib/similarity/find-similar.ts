@@ -15,8 +15,14 @@ import type { KeyTerm } from "./weighting";
 export interface ListSettings {
   /** Neighbours kept per document. */
   limit: number;
-  /** Neighbours scoring less are not kept. */
+  /** Neighbours scoring less are not kept; above 0, a neighbour must also share a key term (the reason shown). 0 keeps every neighbour. */
   minScore: number;
+}
+
+/** Whether a neighbour belongs in a list: above the floor and, with a floor, explained by a shared term. */
+function listable(score: number, terms: string[], settings: ListSettings): boolean {
+  if (settings.minScore <= 0) return true;
+  return score >= settings.minScore && terms.length > 0;
 }
 
 /** Where a candidate's own similar list stands. */
@@ -75,24 +81,36 @@ async function candidates(tx: Prisma.TransactionClient, documentId: string, ids:
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-/** Replaces a document's own list. */
-async function writeList(tx: Prisma.TransactionClient, documentId: string, entries: { id: string; score: number; terms: string[]; nearDuplicate: boolean }[]): Promise<void> {
-  await tx.similarity.deleteMany({ where: { documentId } });
-  if (entries.length === 0) return;
-  await tx.similarity.createMany({
-    data: entries.map((n, index) => ({ documentId, similarId: n.id, score: n.score, rank: index + 1, terms: n.terms, nearDuplicate: n.nearDuplicate })),
-  });
+type ListEntry = { id: string; score: number; terms: string[]; nearDuplicate: boolean };
+
+/** Replaces a document's own list (one statement); with `enter`, also gives the document its next vector_seq. */
+async function writeList(tx: Prisma.TransactionClient, documentId: string, entries: ListEntry[], enter: boolean): Promise<void> {
+  const ids = entries.map((n) => n.id);
+  await tx.$executeRaw`
+    WITH removed AS (
+      DELETE FROM "Similarity" WHERE "documentId" = ${documentId}::uuid AND NOT ("similarId" = ANY(${ids}::uuid[]))
+    ),
+    added AS (
+      INSERT INTO "Similarity" ("documentId", "similarId", "score", "rank", "terms", "nearDuplicate")
+      SELECT ${documentId}::uuid, o.id, o.score, o.rank, string_to_array(o.terms, chr(31)), o.dup
+      FROM unnest(${ids}::uuid[], ${entries.map((n) => n.score)}::float8[], ${entries.map((n) => n.terms.join("\u001f"))}::text[],
+                  ${entries.map((n) => n.nearDuplicate)}::bool[], ${entries.map((_, i) => i + 1)}::int[]) AS o(id, score, terms, dup, rank)
+      ON CONFLICT ("documentId", "similarId") DO UPDATE
+        SET "score" = EXCLUDED."score", "rank" = EXCLUDED."rank", "terms" = EXCLUDED."terms", "nearDuplicate" = EXCLUDED."nearDuplicate"
+    )
+    UPDATE "Document" SET "vectorSeq" = nextval('vector_seq') WHERE "id" = ${documentId}::uuid AND ${enter}`;
 }
 
 /** The document's own list from the index's answer: above the floor, best first, explained. */
 function ownList(document: Pick<Document, "keyTerms" | "minhash">, found: Neighbour[], rows: Map<string, Candidate>, settings: ListSettings) {
   return found
-    .filter((n) => n.score >= settings.minScore && rows.has(n.id))
-    .slice(0, settings.limit)
+    .filter((n) => rows.has(n.id))
     .map((n) => {
       const row = rows.get(n.id)!;
       return { ...n, terms: sharedTerms(document.keyTerms as KeyTerm[] | null, row.keyTerms), nearDuplicate: isNearDuplicate(document.minhash, row.minhash) };
-    });
+    })
+    .filter((n) => listable(n.score, n.terms, settings))
+    .slice(0, settings.limit);
 }
 
 /** Stores the document's nearest neighbours, enters it in the index and adds it to the lists it ranks in. */
@@ -103,14 +121,16 @@ export async function refreshSimilar(tx: Prisma.TransactionClient, document: Doc
   const found = await index.search(tx, indexed, Math.max(CANDIDATES, settings.limit));
   const rows = await candidates(tx, document.id, found.map((n) => n.id));
   const own = ownList(document, found, rows, settings);
-  await writeList(tx, document.id, own);
-  await tx.$executeRaw`UPDATE "Document" SET "vectorSeq" = nextval('vector_seq') WHERE "id" = ${document.id}::uuid`;
+  await writeList(tx, document.id, own, true);
   await index.enter(tx, indexed);
 
   // Offer this document only to the neighbours whose top `limit` it enters, then re-rank those lists.
-  const offers = found.filter((n) => n.score >= settings.minScore && rows.has(n.id) && entersList(listState(rows.get(n.id)!), n.score, settings.limit));
+  const offers = found
+    .filter((n) => rows.has(n.id) && entersList(listState(rows.get(n.id)!), n.score, settings.limit))
+    .map((n) => ({ ...n, terms: sharedTerms(rows.get(n.id)!.keyTerms, document.keyTerms as KeyTerm[] | null) }))
+    .filter((n) => listable(n.score, n.terms, settings));
   if (offers.length === 0) return;
-  const terms = offers.map((n) => sharedTerms(rows.get(n.id)!.keyTerms, document.keyTerms as KeyTerm[] | null).join("\u001f"));
+  const terms = offers.map((n) => n.terms.join("\u001f"));
   const duplicates = offers.map((n) => isNearDuplicate(document.minhash, rows.get(n.id)!.minhash));
   await tx.$executeRaw`
     INSERT INTO "Similarity" ("documentId", "similarId", "score", "rank", "terms", "nearDuplicate")
@@ -139,7 +159,7 @@ export async function rebuildList(tx: Prisma.TransactionClient, document: Pick<D
   if (!indexed) return;
   const found = await index.search(tx, indexed, settings.limit);
   const rows = await candidates(tx, document.id, found.map((n) => n.id));
-  await writeList(tx, document.id, ownList(document, found, rows, settings));
+  await writeList(tx, document.id, ownList(document, found, rows, settings), false);
 }
 
 function listState(row: Candidate): ListState {

@@ -38,7 +38,7 @@ export function applyCutOff<T extends { score: number }>(neighbours: readonly T[
 }
 
 /** Scores from which a neighbour is "very similar"; below it, "related". */
-export const VERY_SIMILAR_SCORE = 0.8;
+export const VERY_SIMILAR_SCORE = 0.6;
 
 /** A score in words a person understands. */
 export function scoreLabel(score: number): "very similar" | "related" {

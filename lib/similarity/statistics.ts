@@ -9,7 +9,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { LOCAL_EMBEDDING_DIMENSIONS } from "./embedding";
 import { learnProjection, type Projection, type SparseVector } from "./projection";
 import { documentTerms } from "./terms";
-import { hashedSparse, NO_STATISTICS, StatisticsCounter, termWeights, type LibraryStatistics } from "./weighting";
+import { hashedSparse, NO_STATISTICS, RESIDUAL_DIMENSIONS, sharedWeights, StatisticsCounter, termWeights, type LibraryStatistics } from "./weighting";
 
 type Db = Pick<Prisma.TransactionClient, "libraryStatistics">;
 
@@ -40,7 +40,7 @@ export async function currentStatistics(ownerId: string, db: Db = prisma): Promi
   if (cached?.version === latest.version) return cached;
   const row = await db.libraryStatistics.findUniqueOrThrow({ where: { ownerId_version: { ownerId, version: latest.version } } });
   const buckets = int32s(row.projectionBuckets);
-  const projection: Projection | null = buckets.length > 0 ? { dimensions: LOCAL_EMBEDDING_DIMENSIONS, buckets, rows: float32s(row.projection) } : null;
+  const projection: Projection | null = buckets.length > 0 ? { dimensions: LOCAL_EMBEDDING_DIMENSIONS - RESIDUAL_DIMENSIONS, buckets, rows: float32s(row.projection) } : null;
   const statistics = { version: row.version, documents: row.documents, averageLength: row.averageLength, documentFrequency: int32s(row.documentFrequency), projection };
   cache.set(ownerId, statistics);
   return statistics;
@@ -96,11 +96,11 @@ export async function countStatistics(ownerId: string, signal?: AbortSignal, onP
   for (let i = 0; i < sampleIds.length; i += 1000) {
     for await (const batch of texts(ownerId, sampleIds.slice(i, i + 1000))) {
       signal?.throwIfAborted();
-      for (const { text } of batch) sample.push(hashedSparse(termWeights(documentTerms(text), counted)));
+      for (const { text } of batch) sample.push(hashedSparse(sharedWeights(termWeights(documentTerms(text), counted), counted)));
     }
   }
   await onProgress?.(0.75);
-  const projection = learnProjection(sample, LOCAL_EMBEDDING_DIMENSIONS);
+  const projection = learnProjection(sample, LOCAL_EMBEDDING_DIMENSIONS - RESIDUAL_DIMENSIONS);
   const statistics = { ...counted, projection };
   await prisma.libraryStatistics.create({
     data: {
