@@ -24,8 +24,6 @@ import {
 import type { TaskHandler } from "./handler";
 
 const payload = z.object({ ownerId: z.string().min(1) });
-/** Documents re-embedded, or lists rebuilt, per transaction. */
-const BATCH = 50;
 
 export const reembed: TaskHandler = {
   async handle(data, signal) {
@@ -45,7 +43,7 @@ export const reembed: TaskHandler = {
     for (;;) {
       signal.throwIfAborted();
       if (await superseded()) return { superseded: version };
-      const batch = await prisma.document.findMany({ where: stale, select: { id: true, text: true }, orderBy: { id: "asc" }, take: BATCH });
+      const batch = await prisma.document.findMany({ where: stale, select: { id: true, text: true }, orderBy: { id: "asc" }, take: env.SIMILAR_REEMBED_BATCH });
       if (batch.length === 0) break;
       const embedded = batch.map((doc) => ({ id: doc.id, ...localEmbedding(doc.text ?? "", statistics) }));
       await prisma.$transaction(
@@ -75,7 +73,7 @@ export const reembed: TaskHandler = {
         where: { ownerId, embeddingModel: target, vectorSeq: { not: null }, ...(listsCursor ? { id: { gt: listsCursor } } : {}) },
         select: { id: true, ownerId: true, embeddingModel: true, vector: true, keyTerms: true, minhash: true },
         orderBy: { id: "asc" },
-        take: BATCH,
+        take: env.SIMILAR_REEMBED_BATCH,
       });
       if (batch.length === 0) break;
       await prisma.$transaction(

@@ -53,7 +53,8 @@ export const similar: StageHandler = {
       { timeout: env.SIMILAR_TIMEOUT_MS, maxWait: 10_000 },
     );
     if (document.embeddingModel) {
-      const size = await index.size(prisma, document.ownerId, document.embeddingModel);
+      // The index learns of this document on its next query: count it here.
+      const size = (await index.size(prisma, document.ownerId, document.embeddingModel)) + 1;
       if (statisticsDue(size, statistics, { minDocuments: env.SIMILAR_STATISTICS_MIN_DOCUMENTS, growth: env.SIMILAR_STATISTICS_GROWTH })) {
         await enqueueTask("similarity-statistics", { ownerId: document.ownerId }, `statistics-${document.ownerId}-v${statistics.version + 1}`);
       }

@@ -36,6 +36,8 @@ export interface SimilarDocument {
 
 /** An owner's library statistics and the re-embedding under them (GET /api/similarity). */
 export interface SimilarityStatus {
+  /** New statistics are being counted or the library re-embedded: lists may still change. */
+  refreshing: boolean;
   statistics: {
     version: number;
     documents: number;

@@ -6,6 +6,7 @@ import { NotFoundError } from "./errors";
 import { isId } from "./pipeline/ids";
 import { isUniqueViolation } from "./prisma-errors";
 import { env } from "./env";
+import { queue } from "./queues";
 import { applyCutOff } from "./similarity/reasons";
 import { remove } from "./storage";
 import type { ReceivedFile } from "./upload";
@@ -132,15 +133,27 @@ export async function getDocumentText(ownerId: string, id: string, offset: numbe
   return { text: rows[0].slice ?? "", offset, total: rows[0].total ?? 0 };
 }
 
-/** The owner's latest library statistics and how far the library's re-embedding under them has come. */
+/** Whether a job (by id, on the maintenance queue) is waiting or running. */
+async function pending(jobId: string): Promise<boolean> {
+  const job = await queue("maintenance").getJob(jobId);
+  if (!job) return false;
+  return !["completed", "failed", "unknown"].includes(await job.getState());
+}
+
+/** The owner's latest library statistics, how far the library's re-embedding under them has come, and whether either is under way. */
 export async function getSimilarityStatus(ownerId: string): Promise<SimilarityStatus> {
   const row = await prisma.libraryStatistics.findFirst({
     where: { ownerId },
     orderBy: { version: "desc" },
     select: { version: true, documents: true, createdAt: true, reembedDone: true, reembedTotal: true, listsDone: true, finishedAt: true },
   });
-  if (!row) return { statistics: null };
+  const version = row?.version ?? 0;
+  // The job ids jobs/similar.ts and jobs/similarity-statistics.ts give these tasks.
+  const refreshing =
+    (await pending(`statistics-${ownerId}-v${version + 1}`)) || (row !== null && (row.finishedAt === null || (await pending(`reembed-${ownerId}-v${version}`))));
+  if (!row) return { refreshing, statistics: null };
   return {
+    refreshing,
     statistics: {
       version: row.version,
       documents: row.documents,

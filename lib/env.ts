@@ -53,6 +53,8 @@ const schema = z.object({
   // The library statistics are counted first at this many documents, then again each time the library grew by this share.
   SIMILAR_STATISTICS_MIN_DOCUMENTS: z.coerce.number().int().min(2).default(20),
   SIMILAR_STATISTICS_GROWTH: z.coerce.number().positive().default(0.25),
+  // Documents re-embedded, or lists rebuilt, per transaction of the re-embedding job.
+  SIMILAR_REEMBED_BATCH: z.coerce.number().int().positive().default(50),
   AI_PROVIDER: z.enum(["local", "openai"]).default("local"),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),

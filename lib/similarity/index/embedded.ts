@@ -129,7 +129,7 @@ export class EmbeddedIndex {
     index.graph = graph;
     index.matrix = null;
     index.ids = sidecar.ids;
-    index.removed = new Uint8Array(Math.max(INITIAL_CAPACITY, sidecar.ids.length));
+    index.removed = new Uint8Array(Math.max(graph.getMaxElements(), sidecar.ids.length));
     sidecar.ids.forEach((id, slot) => {
       if (id) index.slots.set(id, slot);
       else index.removed[slot] = 1;
