@@ -121,25 +121,30 @@ async function measureSize(size: number): Promise<FigureResult[]> {
   const memoryMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
   log(`similar: ${size}: index built in ${(buildMs / 1000).toFixed(1)} s, +${memoryMb.toFixed(0)} MB`);
 
-  // Top-10 through the index as find-similar asks it (catch-up query included), inside a transaction.
+  // Top-10 from the HNSW graph in memory, and as find-similar asks it: the catch-up query first.
+  const graph = (await index.cached(OWNER, MODEL))!;
   const queryMs: number[] = [];
+  const withCatchUpMs: number[] = [];
   let found = 0;
   for (const [q, row] of queryRows.entries()) {
     const document = { id: ids[row], ownerId: OWNER, embeddingModel: MODEL, vector: matrix.slice(row * D, (row + 1) * D) };
-    const start = performance.now();
-    const answer = await prisma.$transaction((tx) => index.search(tx, document, TOP));
+    let start = performance.now();
+    const answer = graph.search(document.vector, TOP, document.id);
     if (q > 0) queryMs.push(since(start));
+    start = performance.now();
+    await index.search(prisma, document, TOP);
+    if (q > 0) withCatchUpMs.push(since(start));
     found += answer.filter((n) => truth[q].includes(n.id)).length;
   }
   const recall = found / (queryRows.length * TOP);
   const whole: number[] = [];
   for (let run = 0; run < WHOLE_RUNS; run++) whole.push(await findSimilarOnce(index));
-  log(`similar: ${size}: query p50 ${median(queryMs).toFixed(2)} ms p95 ${quantile(queryMs, 0.95).toFixed(2)} ms, recall@10 ${recall}, whole p50 ${median(whole).toFixed(1)} ms, exact ${median(exactMs).toFixed(1)} ms`);
+  log(`similar: ${size}: query p50 ${median(queryMs).toFixed(2)} ms p95 ${quantile(queryMs, 0.95).toFixed(2)} ms (with catch-up p50 ${median(withCatchUpMs).toFixed(1)}), recall@10 ${recall}, whole p50 ${median(whole).toFixed(1)} ms, exact ${median(exactMs).toFixed(1)} ms`);
 
   const k = size >= 1_000_000 ? "1M" : `${size / 1000}k`;
   const results = [
     result({
-      name: `similar top-10 query p95, ${k} docs (embedded HNSW)`,
+      name: `similar top-10 query p95, ${k} docs (embedded HNSW, in memory)`,
       value: quantile(queryMs, 0.95),
       unit: "ms",
       baseline: exactBaseline,
@@ -150,12 +155,13 @@ async function measureSize(size: number): Promise<FigureResult[]> {
         documents: ids.length,
         p50: median(queryMs),
         recallAt10: recall,
+        withCatchUpQuery: { p50: median(withCatchUpMs), p95: quantile(withCatchUpMs, 0.95) },
         exactScanP50: median(exactMs),
         exactScanP95: quantile(exactMs, 0.95),
         indexBuildMs: buildMs,
         indexMemoryMb: memoryMb,
         efSearch: env.SIMILAR_EF_SEARCH,
-        note: "index.search in a transaction: the catch-up query (vector_seq) and the HNSW query",
+        note: "the HNSW graph's top-10 in the worker's memory; withCatchUpQuery: as find-similar asks it, after the query for changes since the index's last vector_seq",
       },
     }),
     result({

@@ -19,6 +19,7 @@ import {
   lockOwner,
   rebuildList,
   vectorIndex,
+  yieldToEventLoop,
   LOCAL_EMBEDDING_DIMENSIONS,
 } from "@/lib/similarity";
 import type { TaskHandler } from "./handler";
@@ -45,7 +46,11 @@ export const reembed: TaskHandler = {
       if (await superseded()) return { superseded: version };
       const batch = await prisma.document.findMany({ where: stale, select: { id: true, text: true }, orderBy: { id: "asc" }, take: env.SIMILAR_REEMBED_BATCH });
       if (batch.length === 0) break;
-      const embedded = batch.map((doc) => ({ id: doc.id, ...localEmbedding(doc.text ?? "", statistics) }));
+      const embedded: ({ id: string } & ReturnType<typeof localEmbedding>)[] = [];
+      for (const doc of batch) {
+        await yieldToEventLoop();
+        embedded.push({ id: doc.id, ...localEmbedding(doc.text ?? "", statistics) });
+      }
       await prisma.$transaction(
         async (tx) => {
           await lockOwner(tx, ownerId);

@@ -157,7 +157,7 @@ export async function refreshSimilar(tx: Prisma.TransactionClient, document: Doc
 export async function rebuildList(tx: Prisma.TransactionClient, document: Pick<Document, "id" | "ownerId" | "embeddingModel" | "vector" | "keyTerms" | "minhash">, index: VectorIndex, settings: ListSettings): Promise<void> {
   const indexed = indexedDocument(document);
   if (!indexed) return;
-  const found = await index.search(tx, indexed, settings.limit);
+  const found = await index.search(tx, indexed, Math.max(CANDIDATES, settings.limit));
   const rows = await candidates(tx, document.id, found.map((n) => n.id));
   await writeList(tx, document.id, ownList(document, found, rows, settings), false);
 }

@@ -15,7 +15,7 @@ export { entersList, lockOwner, rebuildList, refreshSimilar, type ListSettings, 
 export { nearest, type Neighbour } from "./index/exact";
 export type { IndexedDocument, VectorIndex } from "./index/vector-index";
 export { EmbeddedVectorIndex } from "./index/cache";
-export { currentStatistics, countStatistics, statisticsDue } from "./statistics";
+export { currentStatistics, countStatistics, statisticsDue, yieldToEventLoop } from "./statistics";
 export { describeText, isLocalEmbeddingModel, localEmbedding, localEmbeddingModel, LOCAL_EMBEDDING_DIMENSIONS } from "./embedding";
 export { applyCutOff, scoreLabel, sharedTerms } from "./reasons";
 

@@ -20,6 +20,11 @@ const BATCH = 100;
 
 const cache = new Map<string, LibraryStatistics>();
 
+/** Lets timers and I/O callbacks run before the next piece of CPU work. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function bytes(array: Int32Array | Float32Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(array.buffer.slice(array.byteOffset, array.byteOffset + array.byteLength) as ArrayBuffer);
 }
@@ -83,6 +88,8 @@ export async function countStatistics(ownerId: string, signal?: AbortSignal, onP
   for await (const batch of texts(ownerId)) {
     signal?.throwIfAborted();
     for (const { id, text } of batch) {
+      // Counting is CPU work: let the worker's other jobs (and its lock renewals) run between documents.
+      await yieldToEventLoop();
       counter.add(documentTerms(text));
       if (seen % everyNth === 0) sampleIds.push(id);
       seen += 1;
@@ -96,7 +103,10 @@ export async function countStatistics(ownerId: string, signal?: AbortSignal, onP
   for (let i = 0; i < sampleIds.length; i += 1000) {
     for await (const batch of texts(ownerId, sampleIds.slice(i, i + 1000))) {
       signal?.throwIfAborted();
-      for (const { text } of batch) sample.push(hashedSparse(sharedWeights(termWeights(documentTerms(text), counted), counted)));
+      for (const { text } of batch) {
+        await yieldToEventLoop();
+        sample.push(hashedSparse(sharedWeights(termWeights(documentTerms(text), counted), counted)));
+      }
     }
   }
   await onProgress?.(0.75);

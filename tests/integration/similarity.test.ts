@@ -64,8 +64,9 @@ beforeAll(async () => {
       SIMILAR_EXACT_BELOW: "0",
       SIMILAR_INDEX_DIR: INDEX_DIR,
       SIMILAR_REEMBED_BATCH: "2",
-      WORKER_LOCK_DURATION_MS: "4000",
-      WORKER_STALLED_INTERVAL_MS: "2000",
+      // A killed worker's jobs are taken over within seconds.
+      WORKER_LOCK_DURATION_MS: "15000",
+      WORKER_STALLED_INTERVAL_MS: "5000",
     },
     { watch: true },
   ));
@@ -129,6 +130,7 @@ describe("the embedded index", () => {
     const reprocess = await api(stack.baseURL, `/api/documents/${ids.get(title)}/reprocess`, { method: "POST" });
     expect(reprocess.status).toBe(200);
     await waitUntilFinishedAfter(ids.get(title)!, asked);
+    await waitForSimilarityIdle(stack.baseURL);
     const after = await listOf(title);
     expect(after.map((s) => s.id)).toEqual(before.map((s) => s.id));
     after.forEach((s, i) => expect(s.score).toBeCloseTo(before[i].score, 2));
@@ -146,6 +148,8 @@ describe("the embedded index", () => {
     ];
     const files = topics.flatMap(([topic, words]) => [topicText(topic, words), topicText(topic, words, true)]);
     await uploadAndWait(files);
+    // The library grew by more than a quarter: lists are final once it is re-embedded.
+    await waitForSimilarityIdle(stack.baseURL);
     for (const [topic] of topics) {
       const twin = `${topic}-twin`;
       expect((await listOf(topic)).map((s) => s.title), topic).toContain(twin);
@@ -154,6 +158,7 @@ describe("the embedded index", () => {
   });
 
   it("drops a deleted document from the index and from every list", async () => {
+    await waitForSimilarityIdle(stack.baseURL);
     const victim = ids.get("volcano")!;
     expect((await listOf("volcano-twin")).map((s) => s.id)).toContain(victim);
     expect((await api(stack.baseURL, `/api/documents/${victim}`, { method: "DELETE" })).status).toBe(204);
@@ -169,7 +174,7 @@ describe("the embedded index", () => {
 });
 
 describe("re-embedding after new statistics", () => {
-  it("ends with every document on the new version, shows its progress, and resumes after its worker is killed", async () => {
+  it("ends with every document on the new version, shows its progress, and resumes after its worker is killed", { timeout: 420_000 }, async () => {
     await waitForSimilarityIdle(stack.baseURL);
     const before = (await similarityStatus(stack.baseURL)).statistics!;
     // Grow the library by more than SIMILAR_STATISTICS_GROWTH (a quarter) so that new statistics are due.
@@ -190,7 +195,7 @@ describe("re-embedding after new statistics", () => {
     for (const worker of stack.workers) if (worker.exitCode === null) worker.kill("SIGKILL");
     await stack.startWorker();
     await watcher.waitForFinal(uploaded);
-    const after = await waitForSimilarityIdle(stack.baseURL);
+    const after = await waitForSimilarityIdle(stack.baseURL, undefined, 240_000);
     expect(after.statistics!.version).toBeGreaterThan(before.version);
     expect(after.statistics!.reembedding.finished).toBe(true);
     expect(after.statistics!.reembedding.done).toBeGreaterThanOrEqual(after.statistics!.reembedding.total);

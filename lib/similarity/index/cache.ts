@@ -57,6 +57,11 @@ export class EmbeddedVectorIndex implements VectorIndex {
     this.entries.clear();
   }
 
+  /** The cached index of an owner and model as it stands, not brought up to date (for measurements); undefined when none is cached. */
+  async cached(ownerId: string, model: string): Promise<EmbeddedIndex | undefined> {
+    return (await this.entries.get(key(ownerId, model)))?.index;
+  }
+
   async size(_db: Db, ownerId: string, model: string): Promise<number> {
     const entry = this.entries.get(key(ownerId, model));
     return entry ? (await entry).index.size : 0;

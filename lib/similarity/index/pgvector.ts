@@ -28,6 +28,13 @@ export function modelIndex(model: string, dimensions: number): { name: string; s
   };
 }
 
+/** Whether the server's pgvector filters inside the index scan (0.8 and later); older ones stop after ef_search candidates. */
+export async function iterativeScans(db: SqlClient): Promise<boolean> {
+  const [row] = await db.query<{ version: string }>(`SELECT extversion AS version FROM pg_extension WHERE extname = 'vector'`);
+  const [major, minor] = (row?.version ?? "0.0").split(".").map(Number);
+  return major > 0 || minor >= 8;
+}
+
 /** Makes the model's partial index where it is missing. */
 export async function ensureModelIndex(db: SqlClient, model: string, dimensions: number): Promise<void> {
   await db.query(modelIndex(model, dimensions).sql);
@@ -46,7 +53,7 @@ export async function storeEmbedding(db: SqlClient, id: string, vector: ArrayLik
 export async function searchEmbeddings(db: SqlClient, document: IndexedDocument, k: number, efSearch: number): Promise<Neighbour[]> {
   const dimensions = document.vector.length;
   await db.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.max(efSearch, k + 1))]);
-  await db.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)`).catch(() => undefined);
+  if (await iterativeScans(db)) await db.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
   const rows = await db.query<{ id: string; score: number }>(
     `SELECT "id", -(("embedding"::vector(${dimensions})) <#> $1::vector(${dimensions})) AS score
      FROM "Document"
