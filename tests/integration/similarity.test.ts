@@ -33,6 +33,8 @@ async function uploadAndWait(files: UploadFile[]): Promise<string[]> {
   for (const doc of body.documents!) ids.set(doc.title, doc.id);
   const final = await watcher.waitForFinal(uploaded);
   for (const [id, event] of final) expect(event.status, id).toBe("done");
+  // Lists are final once new statistics (the library may have grown enough) are counted and the library re-embedded.
+  await waitForSimilarityIdle(stack.baseURL);
   return uploaded;
 }
 
@@ -74,7 +76,6 @@ beforeAll(async () => {
   await db.connect();
   const names = (await readdir(FIXTURES_DIR)).filter((name) => !name.startsWith("README")).sort();
   await uploadAndWait(await Promise.all(names.map((name) => fileFrom(fixturePath(name)))));
-  await waitForSimilarityIdle(stack.baseURL);
 });
 
 afterAll(async () => {
@@ -120,6 +121,7 @@ describe("similar lists", () => {
 
 describe("the embedded index", () => {
   it("gives the same answers after a worker restart with its index file deleted", async () => {
+    await waitForSimilarityIdle(stack.baseURL);
     const title = "graphicx";
     const before = await listOf(title);
     for (const worker of stack.workers) await stopProcess(worker);
@@ -148,8 +150,6 @@ describe("the embedded index", () => {
     ];
     const files = topics.flatMap(([topic, words]) => [topicText(topic, words), topicText(topic, words, true)]);
     await uploadAndWait(files);
-    // The library grew by more than a quarter: lists are final once it is re-embedded.
-    await waitForSimilarityIdle(stack.baseURL);
     for (const [topic] of topics) {
       const twin = `${topic}-twin`;
       expect((await listOf(topic)).map((s) => s.title), topic).toContain(twin);
