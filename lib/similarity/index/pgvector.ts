@@ -24,7 +24,7 @@ export function modelIndex(model: string, dimensions: number): { name: string; s
   const literal = model.replace(/'/g, "''");
   return {
     name,
-    sql: `CREATE INDEX IF NOT EXISTS "${name}" ON "Document" USING hnsw (("embedding"::vector(${dimensions})) vector_ip_ops) WHERE "embeddingModel" = '${literal}'`,
+    sql: `CREATE INDEX CONCURRENTLY IF NOT EXISTS "${name}" ON "Document" USING hnsw (("embedding"::vector(${dimensions})) vector_ip_ops) WHERE "embeddingModel" = '${literal}'`,
   };
 }
 
@@ -35,7 +35,7 @@ export async function iterativeScans(db: SqlClient): Promise<boolean> {
   return major > 0 || minor >= 8;
 }
 
-/** Makes the model's partial index where it is missing. */
+/** Makes the model's partial index where it is missing (concurrently, so writes go on meanwhile; outside a transaction). */
 export async function ensureModelIndex(db: SqlClient, model: string, dimensions: number): Promise<void> {
   await db.query(modelIndex(model, dimensions).sql);
 }
