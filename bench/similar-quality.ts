@@ -19,7 +19,8 @@ const { applyCutOff, sharedTerms } = await import("@/lib/similarity/reasons");
 const { env } = await import("@/lib/env");
 
 runFigure(async () => {
-  const docs = labelledSet(path.join(ROOT, "data/bench"));
+  // Not under data/bench, which every run of the benchmarks empties.
+  const docs = labelledSet(path.join(ROOT, "data/labelled-set"));
   const families = new Set(docs.map((doc) => doc.family));
   log(`similar-quality: ${docs.length} documents in ${families.size} families`);
   const start = performance.now();
