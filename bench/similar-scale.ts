@@ -20,6 +20,8 @@ import { scanTopK, TopicMixture } from "./lib/vectors";
 
 const SIZES = (process.env.BENCH_SIMILAR_SIZES ?? (QUICK ? "10000" : "10000,100000,1000000")).split(",").map(Number);
 const QUERIES = 40;
+/** Breadths of search measured besides SIMILAR_EF_SEARCH. */
+const EF_SEARCH = [40, 80, 160, 320];
 const WHOLE_RUNS = 20;
 const IMPORT = 1000;
 const TOP = 10;
@@ -137,6 +139,20 @@ async function measureSize(size: number): Promise<FigureResult[]> {
     found += answer.filter((n) => truth[q].includes(n.id)).length;
   }
   const recall = found / (queryRows.length * TOP);
+  // Recall and time at other breadths of search.
+  const byEf: Record<string, { p50: number; p95: number; recallAt10: number }> = {};
+  for (const ef of EF_SEARCH) {
+    const times: number[] = [];
+    let hits = 0;
+    for (const [q, row] of queryRows.entries()) {
+      const start = performance.now();
+      const answer = graph.search(matrix.slice(row * D, (row + 1) * D), TOP, ids[row], ef);
+      if (q > 0) times.push(since(start));
+      hits += answer.filter((n) => truth[q].includes(n.id)).length;
+    }
+    byEf[`ef${ef}`] = { p50: median(times), p95: quantile(times, 0.95), recallAt10: hits / (queryRows.length * TOP) };
+  }
+  log(`similar: ${size}: by ef_search ${JSON.stringify(byEf)}`);
   const whole: number[] = [];
   for (let run = 0; run < WHOLE_RUNS; run++) whole.push(await findSimilarOnce(index));
   log(`similar: ${size}: query p50 ${median(queryMs).toFixed(2)} ms p95 ${quantile(queryMs, 0.95).toFixed(2)} ms (with catch-up p50 ${median(withCatchUpMs).toFixed(1)}), recall@10 ${recall}, whole p50 ${median(whole).toFixed(1)} ms, exact ${median(exactMs).toFixed(1)} ms`);
@@ -156,6 +172,7 @@ async function measureSize(size: number): Promise<FigureResult[]> {
         p50: median(queryMs),
         recallAt10: recall,
         withCatchUpQuery: { p50: median(withCatchUpMs), p95: quantile(withCatchUpMs, 0.95) },
+        byEfSearch: byEf,
         exactScanP50: median(exactMs),
         exactScanP95: quantile(exactMs, 0.95),
         indexBuildMs: buildMs,

@@ -84,8 +84,8 @@ export class EmbeddedIndex {
     if (this.graph) this.graph.markDelete(slot);
   }
 
-  /** The `k` nearest documents to a unit vector by cosine, best first, without `exclude`. */
-  search(vector: Float32Array, k: number, exclude?: string): Neighbour[] {
+  /** The `k` nearest documents to a unit vector by cosine, best first, without `exclude`; `efSearch` overrides the graph's breadth of search. */
+  search(vector: Float32Array, k: number, exclude?: string, efSearch = this.options.efSearch): Neighbour[] {
     if (this.size === 0 || k <= 0) return [];
     const wanted = Math.min(this.size, k + (exclude && this.slots.has(exclude) ? 1 : 0));
     if (!this.graph) {
@@ -98,7 +98,7 @@ export class EmbeddedIndex {
         if (excluded !== undefined) skip[excluded] = 0;
       }
     }
-    this.graph.setEf(Math.max(this.options.efSearch, wanted));
+    this.graph.setEf(Math.max(efSearch, wanted));
     const { neighbors, distances } = this.graph.searchKnn(Array.from(vector), wanted);
     const found: Neighbour[] = [];
     neighbors.forEach((slot, i) => {
