@@ -74,7 +74,10 @@ test("read a finished document's summary and follow a similar document", async (
 
   await expect(page.getByRole("heading", { name: "Similar documents" })).toBeVisible();
   const similar = page.getByTestId("similar-item").first();
-  await expect(similar).toHaveText(/\d\.\d{2}$/);
+  // The score in words, with the number on hover, and the terms the two share under the title.
+  await expect(similar.locator(".score")).toHaveText(/^(very similar|related)$/);
+  await expect(similar.locator(".score")).toHaveAttribute("title", /^similarity \d\.\d{2}$/);
+  await expect(similar.getByTestId("similar-terms")).toHaveText(/^Both about \S+/);
   const link = similar.getByRole("link");
   const similarTitle = (await link.textContent())?.trim() ?? "";
   expect(similarTitle).not.toBe("");

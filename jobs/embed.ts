@@ -1,24 +1,37 @@
 /**
- * Stage 3: the document's embedding, the normalised mean of its chunks' embeddings, stored as
- * unit-length float32 bytes (`encodeVector`).
+ * Stage 3: the document's embedding, stored as unit-length float32 bytes (`encodeVector`), with
+ * what the document is known by: its key terms (explanations) and its MinHash signature
+ * (near-duplicates). The local provider embeds the whole text under the owner's library
+ * statistics; others embed chunks and keep their normalised mean.
  */
 import { UnrecoverableError } from "bullmq";
 import { aiProvider } from "@/lib/ai";
 import { splitIntoChunks } from "@/lib/ai/chunking";
 import { encodeVector, meanVector } from "@/lib/ai/vector";
 import { env } from "@/lib/env";
+import { currentStatistics, describeText } from "@/lib/similarity";
 import type { StageHandler } from "./handler";
 
 export const embed: StageHandler = {
   async handle({ document, signal, reportProgress }) {
-    const chunks = splitIntoChunks(document.text ?? "", { maxTokens: env.CHUNK_TOKENS, overlapTokens: env.CHUNK_OVERLAP_TOKENS });
+    const text = document.text ?? "";
+    const chunks = splitIntoChunks(text, { maxTokens: env.CHUNK_TOKENS, overlapTokens: env.CHUNK_OVERLAP_TOKENS });
     if (chunks.length === 0) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
     const provider = aiProvider();
+    const statistics = await currentStatistics(document.ownerId);
     // Progress follows the embedding batches sent.
-    const vectors = await provider.embed(
-      chunks.map((chunk) => chunk.text),
-      { signal, onProgress: reportProgress },
-    );
-    return { output: { vector: encodeVector(meanVector(vectors)), embeddingModel: provider.embeddingModel } };
+    const options = { signal, onProgress: reportProgress, statistics };
+    const vector = provider.embedDocument
+      ? await provider.embedDocument(text, options)
+      : meanVector(await provider.embed(chunks.map((chunk) => chunk.text), options));
+    const { keyTerms, minhash } = describeText(text, statistics);
+    return {
+      output: {
+        vector: encodeVector(vector),
+        embeddingModel: provider.embeddingModelFor?.(statistics) ?? provider.embeddingModel,
+        keyTerms,
+        minhash,
+      },
+    };
   },
 };

@@ -4,10 +4,12 @@ import { embed } from "./embed";
 import { extract } from "./extract";
 import type { StageHandler, TaskHandler } from "./handler";
 import { reconcile } from "./reconcile";
+import { reembed } from "./reembed";
 import { similar } from "./similar";
+import { similarityStatistics } from "./similarity-statistics";
 import { sweep } from "./sweep";
 import { summarize } from "./summarize";
 
 export const STAGE_HANDLERS: Record<Stage, StageHandler> = { extract, summarize, embed, similar };
 
-export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile, sweep };
+export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile, sweep, "similarity-statistics": similarityStatistics, reembed };

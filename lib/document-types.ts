@@ -31,11 +31,28 @@ export interface DocumentListItem {
   createdAt: string;
 }
 
-/** A neighbour in the similar-documents list. */
+/** A neighbour in the similar-documents list (only those above the cut-off). */
 export interface SimilarDocument {
   id: string;
   title: string;
+  /** Cosine similarity of the two documents' vectors, 0 to 1 (rounded to 3 places). */
   score: number;
+  /** The terms the two share that weigh most in the score, heaviest first. */
+  terms: string[];
+  /** The two texts are nearly the same (a re-export, a new version), told by their word shingles. */
+  nearDuplicate: boolean;
+}
+
+/** An owner's library statistics and the re-embedding under them (GET /api/similarity). */
+export interface SimilarityStatus {
+  /** New statistics are being counted or the library re-embedded: lists may still change. */
+  refreshing: boolean;
+  statistics: {
+    version: number;
+    documents: number;
+    createdAt: string;
+    reembedding: { done: number; total: number; lists: number; finished: boolean };
+  } | null;
 }
 
 /** One attempt at one stage (GET /api/documents/:id `runs`). */

@@ -1,11 +1,14 @@
 /** The documents domain: create from an upload, read one and its text, always scoped to an owner (the list is lib/library.ts). */
 import { readDraft } from "./ai/summary-draft";
-import type { DocumentDetail, DocumentListItem, SummaryDraft, UploadedDocument } from "./document-types";
+import type { DocumentDetail, DocumentListItem, SimilarityStatus, SummaryDraft, UploadedDocument } from "./document-types";
 import type { Document } from "./generated/prisma/client";
 import { prisma } from "./db";
 import { NotFoundError } from "./errors";
 import { isId } from "./pipeline/ids";
 import { isUniqueViolation } from "./prisma-errors";
+import { env } from "./env";
+import { queue } from "./queues";
+import { applyCutOff } from "./similarity/reasons";
 import { fileStorage } from "./storage";
 import type { ReceivedFile } from "./upload";
 
@@ -15,7 +18,7 @@ export function titleFromFilename(filename: string): string {
 }
 
 /** A document as a row of the list (the list, the document page's live part), with its summary being written, if any. */
-export function toListItem(doc: Omit<Document, "text" | "vector">, summaryDraft: SummaryDraft | null = null): DocumentListItem {
+export function toListItem(doc: Omit<Document, "text" | "vector" | "keyTerms" | "minhash">, summaryDraft: SummaryDraft | null = null): DocumentListItem {
   return {
     id: doc.id,
     title: doc.title,
@@ -74,7 +77,7 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
   if (!isId(id)) throw new NotFoundError();
   const doc = await prisma.document.findFirst({
     where: { id, ownerId },
-    omit: { text: true, vector: true },
+    omit: { text: true, vector: true, keyTerms: true, minhash: true },
     include: {
       similar: {
         orderBy: { rank: "asc" },
@@ -91,9 +94,16 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
     summary: doc.summary,
     provider: doc.provider,
     summaryModel: doc.summaryModel,
-    similar: doc.similar
-      .filter((s) => s.similarDoc.ownerId === ownerId)
-      .map((s) => ({ id: s.similarDoc.id, title: s.similarDoc.title, score: Math.round(s.score * 1000) / 1000 })),
+    similar: applyCutOff(
+      doc.similar.filter((s) => s.similarDoc.ownerId === ownerId),
+      { minScore: env.SIMILAR_MIN_SCORE, relativeScore: env.SIMILAR_RELATIVE_SCORE },
+    ).map((s) => ({
+      id: s.similarDoc.id,
+      title: s.similarDoc.title,
+      score: Math.round(s.score * 1000) / 1000,
+      terms: s.terms,
+      nearDuplicate: s.nearDuplicate,
+    })),
     runs: doc.stageRuns.map((run) => ({
       stage: run.stage,
       attempt: run.attempt,
@@ -124,4 +134,34 @@ export async function getDocumentText(ownerId: string, id: string, offset: numbe
     FROM "Document" WHERE "id" = ${id}::uuid AND "ownerId" = ${ownerId}`;
   if (rows.length === 0) throw new NotFoundError();
   return { text: rows[0].slice ?? "", offset, total: rows[0].total ?? 0 };
+}
+
+/** Whether a job (by id, on the maintenance queue) is waiting or running. */
+async function pending(jobId: string): Promise<boolean> {
+  const job = await queue("maintenance").getJob(jobId);
+  if (!job) return false;
+  return !["completed", "failed", "unknown"].includes(await job.getState());
+}
+
+/** The owner's latest library statistics, how far the library's re-embedding under them has come, and whether either is under way. */
+export async function getSimilarityStatus(ownerId: string): Promise<SimilarityStatus> {
+  const row = await prisma.libraryStatistics.findFirst({
+    where: { ownerId },
+    orderBy: { version: "desc" },
+    select: { version: true, documents: true, createdAt: true, reembedDone: true, reembedTotal: true, listsDone: true, finishedAt: true },
+  });
+  const version = row?.version ?? 0;
+  // The job ids jobs/similar.ts and jobs/similarity-statistics.ts give these tasks.
+  const refreshing =
+    (await pending(`statistics-${ownerId}-v${version + 1}`)) || (row !== null && (row.finishedAt === null || (await pending(`reembed-${ownerId}-v${version}`))));
+  if (!row) return { refreshing, statistics: null };
+  return {
+    refreshing,
+    statistics: {
+      version: row.version,
+      documents: row.documents,
+      createdAt: row.createdAt.toISOString(),
+      reembedding: { done: row.reembedDone, total: row.reembedTotal, lists: row.listsDone, finished: row.finishedAt !== null },
+    },
+  };
 }

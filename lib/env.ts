@@ -73,6 +73,20 @@ const schema = z.object({
   SIMILAR_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
   // The find-similar transaction loads and scans the owner's whole library: seconds at 100k documents.
   SIMILAR_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  // Where a similar list stops: a score floor, and a share of the best score below which a neighbour is hidden.
+  SIMILAR_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.35),
+  SIMILAR_RELATIVE_SCORE: z.coerce.number().min(0).max(1).default(0.75),
+  // The vector index: "auto" is pgvector where the server has it, else the embedded index.
+  SIMILAR_INDEX: z.enum(["auto", "embedded", "pgvector"]).default("auto"),
+  // Libraries smaller than this are scanned exactly; from it on, the HNSW graph answers.
+  SIMILAR_EXACT_BELOW: z.coerce.number().int().min(0).default(2000),
+  SIMILAR_EF_SEARCH: z.coerce.number().int().positive().default(80),
+  SIMILAR_INDEX_DIR: z.string().optional(),
+  // The library statistics are counted first at this many documents, then again each time the library grew by this share.
+  SIMILAR_STATISTICS_MIN_DOCUMENTS: z.coerce.number().int().min(2).default(20),
+  SIMILAR_STATISTICS_GROWTH: z.coerce.number().positive().default(0.25),
+  // Documents re-embedded, or lists rebuilt, per transaction of the re-embedding job.
+  SIMILAR_REEMBED_BATCH: z.coerce.number().int().positive().default(50),
   AI_PROVIDER: z.enum(["local", "openai"]).default("local"),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),

@@ -8,8 +8,8 @@ import { QUEUE_NAMES, type QueueName } from "@/lib/pipeline/table";
 type Environment = "development" | "production" | "test";
 
 // Parsing is CPU-bound (one per core); AI calls mostly wait on the network; find-similar is
-// database work; the reconciler runs alone.
-const DEFAULT_CONCURRENCY: Record<QueueName, number> = { ingest: 2, ai: 4, index: 2, maintenance: 1 };
+// database work; the reconciler and the library's statistics and re-embedding are housekeeping.
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { ingest: 2, ai: 4, index: 2, maintenance: 2 };
 
 /** Where an environment differs from the defaults (none does today). */
 const OVERRIDES: Partial<Record<Environment, Partial<Record<QueueName, number>>>> = {};

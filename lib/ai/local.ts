@@ -1,8 +1,9 @@
+import { LOCAL_EMBEDDING_DIMENSIONS, localEmbedding, localEmbeddingModel } from "@/lib/similarity/embedding";
+import { countItems as termCounts, tokenize } from "@/lib/similarity/terms";
+import { NO_STATISTICS, type LibraryStatistics } from "@/lib/similarity/weighting";
 import type { AiProvider, EmbedOptions, SummarizeOptions } from "./provider";
-import { l2Normalize } from "./vector";
 
-/** Length of the local provider's embedding vectors. */
-export const LOCAL_EMBEDDING_DIMENSIONS = 512;
+export { LOCAL_EMBEDDING_DIMENSIONS };
 
 const DEFAULT_MAX_SENTENCES = 5;
 /** Summary length budget per requested sentence (5 sentences ≈ 900 characters). */
@@ -35,21 +36,15 @@ const MAX_RANK_ROUNDS = 50;
 /** Power iteration stops once the scores (summing to 1) move less than this in total. */
 const RANK_TOLERANCE = 1e-6;
 
-const STOPWORDS = new Set(
-  `about above after again against all also am an and any are as at be because been before being below between both but by
-can could did do does doing don down during each either else etc even ever every few for from further get gets had has have
-having he her here hers herself him himself his how however if in into is it its itself just least less let like may me might
-more most much must my myself no nor not now of off often on once one only or other otherwise our ours ourselves out over own
-per rather same see she should since so some such than that the their theirs them themselves then there these they this those
-through thus to too two under until up upon us use used uses using very via was we were what when where whether which while
-who whom why will with within without would yet you your yours yourself yourselves`.split(/\s+/),
-);
-
-/** Deterministic, offline provider: an extractive summary and a hashed lexical embedding, no language model. */
+/**
+ * Deterministic, offline provider: an extractive summary and a lexical embedding weighted by the
+ * owner's library statistics and projected by what was learned from the library; no language model.
+ */
 export class LocalProvider implements AiProvider {
   readonly name = "local";
   readonly summaryModel = "extractive-textrank";
-  readonly embeddingModel = `hashed-tf-${LOCAL_EMBEDDING_DIMENSIONS}`;
+  /** The model name before any library statistics; `embeddingModelFor` names the others. */
+  readonly embeddingModel = localEmbeddingModel(NO_STATISTICS);
 
   /** Pick the document's most central sentences and return them in document order. */
   async summarize(text: string, opts: SummarizeOptions = {}): Promise<string> {
@@ -76,49 +71,25 @@ export class LocalProvider implements AiProvider {
     return chosen.map((i) => candidates[i]).join(" ");
   }
 
-  /** One unit vector per text: its words' sublinear counts, hashed into a fixed number of dimensions. */
+  /** One unit vector per text: its weighted terms (under `opts.statistics`), projected or hashed. */
   async embed(texts: string[], opts: EmbedOptions = {}): Promise<number[][]> {
     return texts.map((text) => {
       opts.signal?.throwIfAborted();
-      return embedText(text);
+      return localEmbedding(text, opts.statistics ?? NO_STATISTICS).vector;
     });
   }
-}
 
-/** Lowercase word tokens that carry meaning: at least two characters, a letter among them, not a stopword. */
-function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  for (const [word] of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
-    if (word.length >= 2 && !STOPWORDS.has(word) && /\p{L}/u.test(word)) tokens.push(word);
+  /** The whole text at once: term frequencies and their weights are the document's, not a chunk's. */
+  async embedDocument(text: string, opts: EmbedOptions = {}): Promise<number[]> {
+    const [vector] = await this.embed([text], opts);
+    await opts.onProgress?.(1);
+    return vector;
   }
-  return tokens;
-}
 
-function termCounts(tokens: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
-  return counts;
-}
-
-function embedText(text: string): number[] {
-  const vector = new Array<number>(LOCAL_EMBEDDING_DIMENSIONS).fill(0);
-  for (const [term, count] of termCounts(tokenize(text))) addHashed(vector, term, 1 + Math.log(count));
-  return l2Normalize(vector);
-}
-
-/** Feature hashing: the hash picks the dimension and, with its top bit, the sign, so collisions cancel out on average. */
-function addHashed(vector: number[], feature: string, weight: number): void {
-  const hash = fnv1a(feature);
-  vector[hash % LOCAL_EMBEDDING_DIMENSIONS] += hash >>> 31 ? -weight : weight;
-}
-
-/** 32-bit FNV-1a over UTF-16 code units, with a final avalanche so the low bits mix too. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) >>> 0;
+  /** The model name of vectors made under a statistics version. */
+  embeddingModelFor(statistics: LibraryStatistics): string {
+    return localEmbeddingModel(statistics);
+  }
 }
 
 /** Sentences with whitespace collapsed; a short line (a heading, a page number) ends a sentence, a wrapped line does not. */

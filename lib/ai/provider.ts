@@ -1,3 +1,5 @@
+import type { LibraryStatistics } from "@/lib/similarity/weighting";
+
 /** Called with the fraction of the work done, 0 to 1, and what is being done now where there are steps ("part 3 of 9"). */
 export type ProgressCallback = (fraction: number, detail?: string) => void | Promise<void>;
 
@@ -18,6 +20,8 @@ export interface SummarizeOptions {
 export interface EmbedOptions {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+  /** The owner's library statistics, for a provider whose vectors depend on them (the local one). */
+  statistics?: LibraryStatistics;
 }
 
 /** What the job chain needs from an AI backend: a summary of a text and one vector per text. */
@@ -27,4 +31,8 @@ export interface AiProvider {
   readonly embeddingModel: string;
   summarize(text: string, opts?: SummarizeOptions): Promise<string>;
   embed(texts: string[], opts?: EmbedOptions): Promise<number[][]>;
+  /** One vector for a whole document, for a provider that does better than averaging its chunks. */
+  embedDocument?(text: string, opts?: EmbedOptions): Promise<number[]>;
+  /** The model name of vectors made under these statistics, for a provider whose vectors depend on them. */
+  embeddingModelFor?(statistics: LibraryStatistics): string;
 }

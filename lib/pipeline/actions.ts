@@ -10,6 +10,7 @@ import type { DocumentDetail } from "@/lib/document-types";
 import { getDocumentDetail } from "@/lib/documents";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { PRIORITY } from "@/lib/queues";
+import { lockOwner } from "@/lib/similarity/find-similar";
 import { fileStorage } from "@/lib/storage";
 import { takeRerunRate } from "@/lib/upload-rate-limit";
 import { enqueueDocument, removeDocumentJobs } from "./flow";
@@ -67,7 +68,12 @@ async function restart(ownerId: string, id: string, stage: Stage, delay: number)
 /** Deletes a document: its jobs, its row (and so its place in other documents' similar lists), and its file. */
 export async function deleteDocument(ownerId: string, id: string): Promise<void> {
   const document = await findOwned(ownerId, id);
-  await prisma.document.delete({ where: { id } });
+  // Under the owner's lock, like every change to the indexed vectors: the tombstone the delete
+  // leaves takes its sequence value in order, so every cached index drops the document.
+  await prisma.$transaction(async (tx) => {
+    await lockOwner(tx, ownerId);
+    await tx.document.delete({ where: { id } });
+  });
   await removeDocumentJobs(id);
   await requestCancel(id);
   await clearDraft(id);

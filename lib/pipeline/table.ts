@@ -49,6 +49,10 @@ export const TASK_TABLE = [
   { name: "reconcile", queue: "maintenance", payload: z.object({}).passthrough() },
   // Removes stored files no document owns and partial files of interrupted uploads (hourly and at start).
   { name: "sweep", queue: "maintenance", payload: z.object({ olderThanMs: z.number().int().min(0).optional() }).passthrough() },
+  // Counts a new version of an owner's library statistics, then queues the re-embedding under it.
+  { name: "similarity-statistics", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
+  // Re-embeds an owner's library under the latest statistics, then rebuilds its similar lists (resumable).
+  { name: "reembed", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
 ] as const satisfies readonly { name: string; queue: QueueName; payload: z.ZodType }[];
 
 export type TaskName = (typeof TASK_TABLE)[number]["name"];

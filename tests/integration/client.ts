@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
-import type { DocumentDetail, DocumentListItem, UploadedDocument } from "@/lib/document-types";
+import type { DocumentDetail, DocumentListItem, SimilarityStatus, UploadedDocument } from "@/lib/document-types";
 import type { ClientToServerEvents, DocumentProgress, DocumentSummaryEvent, FollowAnswer, ServerToClientEvents } from "@/lib/events";
 import { isFinal } from "@/lib/pipeline/statuses";
 
@@ -242,5 +242,28 @@ export async function isHealthy(baseURL: string): Promise<boolean> {
     return (await fetch(`${baseURL}/api/health`)).ok;
   } catch {
     return false;
+  }
+}
+
+/** GETs the owner's similarity status (library statistics and re-embedding). */
+export async function similarityStatus(baseURL: string, token: string | null = defaultToken ?? null): Promise<SimilarityStatus> {
+  const response = await api(baseURL, "/api/similarity", {}, token);
+  if (response.status !== 200) throw new Error(`GET /api/similarity answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as SimilarityStatus;
+}
+
+/**
+ * Resolves once the owner's library statistics are settled: no statistics job waiting or running
+ * and the re-embedding under the latest ones finished, twice in a row a second apart.
+ */
+export async function waitForSimilarityIdle(baseURL: string, token: string | null = defaultToken ?? null, timeoutMs = 120_000): Promise<SimilarityStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let settled = 0;
+  for (;;) {
+    const status = await similarityStatus(baseURL, token);
+    settled = status.refreshing ? 0 : settled + 1;
+    if (settled >= 2) return status;
+    if (Date.now() > deadline) throw new Error(`library statistics still refreshing: ${JSON.stringify(status)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }

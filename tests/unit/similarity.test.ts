@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decodeVector, encodeVector, l2Normalize, VectorShapeError } from "@/lib/ai/vector";
 import { cosineSimilarity, dotProduct } from "../vector-math";
-import { entersList, nearest } from "@/lib/similarity";
+import { entersList } from "@/lib/similarity/find-similar";
+import { nearest } from "@/lib/similarity/index/exact";
 
 /** A deterministic pseudo-random source (mulberry32), so failures can be replayed. */
 function random(seed: number): () => number {

@@ -11,6 +11,7 @@ import { NotFoundError } from "@/lib/errors";
 import { pageUser } from "@/lib/page-user";
 import { formatTypeName } from "@/lib/parsing/formats";
 import { stageLabel } from "@/lib/pipeline/table";
+import { scoreLabel } from "@/lib/similarity/reasons";
 
 export const dynamic = "force-dynamic";
 
@@ -99,23 +100,42 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
 }
 
 function Similar({ document }: { document: DocumentDetail }) {
+  const duplicates = document.similar.filter((similar) => similar.nearDuplicate);
   return (
     <section aria-labelledby="similar-title" className="similar">
       <h2 id="similar-title">Similar documents</h2>
+      {duplicates.length > 0 ? (
+        <p className="duplicate-note" data-testid="duplicate-note">
+          Possible duplicate of{" "}
+          {duplicates.map((similar, index) => (
+            <span key={similar.id}>
+              {index > 0 ? ", " : null}
+              <Link href={`/documents/${similar.id}`}>{similar.title}</Link>
+            </span>
+          ))}
+        </p>
+      ) : null}
       {document.similar.length > 0 ? (
         <ul className="similar-list">
           {document.similar.map((similar) => (
             <li key={similar.id} data-testid="similar-item">
-              <Link href={`/documents/${similar.id}`}>{similar.title}</Link>
-              <span className="score">
-                <span className="visually-hidden">similarity </span>
-                {similar.score.toFixed(2)}
+              <div>
+                <Link href={`/documents/${similar.id}`}>{similar.title}</Link>
+                {similar.nearDuplicate ? <span className="badge">possible duplicate</span> : null}
+                {similar.terms.length > 0 ? (
+                  <p className="similar-terms" data-testid="similar-terms">
+                    Both about {similar.terms.join(", ")}
+                  </p>
+                ) : null}
+              </div>
+              <span className="score" title={`similarity ${similar.score.toFixed(2)}`} data-score={similar.score}>
+                {scoreLabel(similar.score)}
               </span>
             </li>
           ))}
         </ul>
       ) : (
-        <p className="muted">No similar documents in your library yet.</p>
+        <p className="muted" data-testid="no-similar">No similar documents yet.</p>
       )}
     </section>
   );
