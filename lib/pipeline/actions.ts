@@ -44,8 +44,7 @@ export async function retryDocument(ownerId: string, id: string): Promise<Docume
   if (!isRetryable(document.status)) {
     throw new ConflictError(`Only a failed or cancelled document can be retried; this one is ${document.status}.`);
   }
-  await restart(ownerId, id, document.stage, 0);
-  return getDocumentDetail(ownerId, id);
+  return restart(ownerId, id, document.stage, 0);
 }
 
 /** Runs a finished document's whole chain again, now or at `at` (for example after changing the provider). */
@@ -53,16 +52,21 @@ export async function reprocessDocument(ownerId: string, id: string, at?: Date):
   const document = await findOwned(ownerId, id);
   if (isActive(document.status)) throw new ConflictError("This document is already being processed.");
   const delay = at ? Math.max(0, at.getTime() - Date.now()) : 0;
-  await restart(ownerId, id, STAGES[0], delay);
-  return getDocumentDetail(ownerId, id);
+  return restart(ownerId, id, STAGES[0], delay);
 }
 
-async function restart(ownerId: string, id: string, stage: Stage, delay: number) {
+/**
+ * Queues a document again from `stage`; answers its state as queued (read before the chain is
+ * enqueued, so a worker that starts at once cannot make the answer show a later state).
+ */
+async function restart(ownerId: string, id: string, stage: Stage, delay: number): Promise<DocumentDetail> {
   if ((await removeDocumentJobs(id)) > 0) throw new ConflictError("This document's last run is still stopping; try again in a moment.");
   // Processing a file again costs what uploading it again would (TooManyRequestsError past the rate).
   await takeRerunRate(ownerId);
   await requeueDocument(id, stage);
+  const queued = await getDocumentDetail(ownerId, id);
   await enqueueDocument(id, { from: stage, delay, priority: PRIORITY.interactive });
+  return queued;
 }
 
 /** Deletes a document: its jobs, its row (and so its place in other documents' similar lists), and its file. */
