@@ -21,7 +21,8 @@ const LIMIT = (HEAP_MB + OFF_HEAP_MB) * MB;
 const SLACK = 64 * MB;
 /** Past this, the test stops the worker's children itself, so a regression cannot exhaust the machine. */
 const RUNAWAY = 3 * 2 ** 30;
-const MEMORY_MESSAGE = "This file needs more memory than allowed.";
+/** The memory message; the child's heap may run out first under a busy machine, which fails the document for memory too. */
+const MEMORY_MESSAGE = /^(This file needs more memory than allowed\.|The file could not be read: the parser ran out of memory\.)$/;
 
 let stack: Stack;
 let watcher: ProgressWatcher;
@@ -123,8 +124,8 @@ describe("decompression bombs", () => {
       const { peaks, parserUids } = await sampler.stop();
       console.log(`[parser-memory] array=${asArray}: peak RSS worker ${mb(peaks.worker)} MB, largest child ${mb(peaks.child)} MB, tree ${mb(peaks.total)} MB (limit ${mb(LIMIT)} MB a child)`);
 
-      expect(final).toMatchObject({ status: "failed", stage: "extract", error: MEMORY_MESSAGE });
-      expect((await getDocument(stack.baseURL, id)).body).toMatchObject({ status: "failed", error: MEMORY_MESSAGE });
+      expect(final).toMatchObject({ status: "failed", stage: "extract", error: expect.stringMatching(MEMORY_MESSAGE) });
+      expect((await getDocument(stack.baseURL, id)).body).toMatchObject({ status: "failed", error: expect.stringMatching(MEMORY_MESSAGE) });
       expect(peaks.child).toBeLessThanOrEqual(LIMIT + SLACK);
       // The worker itself only read the 4 MB file and handed it over.
       expect(peaks.worker).toBeLessThanOrEqual(512 * MB);
