@@ -15,7 +15,7 @@ const { documentTerms } = await import("@/lib/similarity/terms");
 const { StatisticsCounter, hashedSparse, termWeights, sharedWeights, RESIDUAL_DIMENSIONS } = await import("@/lib/similarity/weighting");
 const { learnProjection } = await import("@/lib/similarity/projection");
 const { localEmbedding, LOCAL_EMBEDDING_DIMENSIONS } = await import("@/lib/similarity/embedding");
-const { applyCutOff, sharedTerms } = await import("@/lib/similarity/reasons");
+const { applyCutOff, MIN_SHARED_TERMS, sharedTerms } = await import("@/lib/similarity/reasons");
 const { env } = await import("@/lib/env");
 
 runFigure(async () => {
@@ -41,7 +41,7 @@ runFigure(async () => {
   log(`similar-quality: P@5 local ${local}, before statistics ${before}, TF-IDF ${tfidf}, BM25 ${bm25}`);
 
   // The cut-off on the same lists, as find-similar and the page apply it: top 5 by the local
-  // embedding that share a key term and reach SIMILAR_MIN_SCORE, then SIMILAR_RELATIVE_SCORE.
+  // embedding that share MIN_SHARED_TERMS key terms and reach SIMILAR_MIN_SCORE, then SIMILAR_RELATIVE_SCORE.
   const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
   let shown = 0;
   let shownRight = 0;
@@ -51,7 +51,7 @@ runFigure(async () => {
   docs.forEach((doc, i) => {
     const ranked = docs.map((_, j) => ({ j, score: j === i ? -2 : dot(vectors[i], vectors[j]) })).sort((a, b) => b.score - a.score).slice(0, 5);
     for (const n of ranked) (docs[n.j].family === doc.family ? same : other).push(n.score);
-    const explained = ranked.filter((n) => sharedTerms(embedded[i].keyTerms, embedded[n.j].keyTerms).length > 0);
+    const explained = ranked.filter((n) => sharedTerms(embedded[i].keyTerms, embedded[n.j].keyTerms).length >= MIN_SHARED_TERMS);
     const kept = applyCutOff(explained, { minScore: env.SIMILAR_MIN_SCORE, relativeScore: env.SIMILAR_RELATIVE_SCORE });
     shown += kept.length;
     shownRight += kept.filter((n) => docs[n.j].family === doc.family).length;

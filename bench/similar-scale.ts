@@ -116,7 +116,13 @@ async function measureSize(size: number): Promise<FigureResult[]> {
   // The index, built the way a worker builds it on its first find-similar for the owner.
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
-  const index = new EmbeddedVectorIndex({ exactBelow: env.SIMILAR_EXACT_BELOW, efSearch: env.SIMILAR_EF_SEARCH, directory: scratchDir("similar-index") });
+  const index = new EmbeddedVectorIndex({
+    exactBelow: env.SIMILAR_EXACT_BELOW,
+    efSearch: env.SIMILAR_EF_SEARCH,
+    m: env.SIMILAR_HNSW_M,
+    efConstruction: env.SIMILAR_HNSW_EF_CONSTRUCTION,
+    directory: scratchDir("similar-index"),
+  });
   const buildStart = performance.now();
   await index.warm(prisma, OWNER, MODEL, D);
   const buildMs = since(buildStart);
@@ -178,6 +184,7 @@ async function measureSize(size: number): Promise<FigureResult[]> {
         indexBuildMs: buildMs,
         indexMemoryMb: memoryMb,
         efSearch: env.SIMILAR_EF_SEARCH,
+        hnsw: { m: env.SIMILAR_HNSW_M, efConstruction: env.SIMILAR_HNSW_EF_CONSTRUCTION },
         note: "the HNSW graph's top-10 in the worker's memory; withCatchUpQuery: as find-similar asks it, after the query for changes since the index's last vector_seq",
       },
     }),

@@ -80,7 +80,10 @@ const schema = z.object({
   SIMILAR_INDEX: z.enum(["auto", "embedded", "pgvector"]).default("auto"),
   // Libraries smaller than this are scanned exactly; from it on, the HNSW graph answers.
   SIMILAR_EXACT_BELOW: z.coerce.number().int().min(0).default(2000),
-  SIMILAR_EF_SEARCH: z.coerce.number().int().positive().default(80),
+  SIMILAR_EF_SEARCH: z.coerce.number().int().positive().default(160),
+  // The embedded HNSW graph's links per node and breadth while inserting: more finds more true neighbours, builds slower.
+  SIMILAR_HNSW_M: z.coerce.number().int().min(4).max(96).default(32),
+  SIMILAR_HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).default(200),
   SIMILAR_INDEX_DIR: z.string().optional(),
   // The library statistics are counted first at this many documents, then again each time the library grew by this share.
   SIMILAR_STATISTICS_MIN_DOCUMENTS: z.coerce.number().int().min(2).default(20),

@@ -9,20 +9,20 @@ import { decodeVector } from "@/lib/ai/vector";
 import type { Neighbour } from "./index/exact";
 import type { IndexedDocument, VectorIndex } from "./index/vector-index";
 import { isNearDuplicate } from "./near-duplicates";
-import { sharedTerms } from "./reasons";
+import { MIN_SHARED_TERMS, sharedTerms } from "./reasons";
 import type { KeyTerm } from "./weighting";
 
 export interface ListSettings {
   /** Neighbours kept per document. */
   limit: number;
-  /** Neighbours scoring less are not kept; above 0, a neighbour must also share a key term (the reason shown). 0 keeps every neighbour. */
+  /** Neighbours scoring less are not kept; above 0, a neighbour must also share MIN_SHARED_TERMS key terms (the reason shown). 0 keeps every neighbour. */
   minScore: number;
 }
 
-/** Whether a neighbour belongs in a list: above the floor and, with a floor, explained by a shared term. */
+/** Whether a neighbour belongs in a list: above the floor and, with a floor, explained by shared key terms. */
 function listable(score: number, terms: string[], settings: ListSettings): boolean {
   if (settings.minScore <= 0) return true;
-  return score >= settings.minScore && terms.length > 0;
+  return score >= settings.minScore && terms.length >= MIN_SHARED_TERMS;
 }
 
 /** Where a candidate's own similar list stands. */

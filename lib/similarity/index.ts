@@ -15,7 +15,8 @@ export { entersList, lockOwner, rebuildList, refreshSimilar, type ListSettings, 
 export { nearest, type Neighbour } from "./index/exact";
 export type { IndexedDocument, VectorIndex } from "./index/vector-index";
 export { EmbeddedVectorIndex } from "./index/cache";
-export { currentStatistics, countStatistics, statisticsDue, yieldToEventLoop } from "./statistics";
+export { currentStatistics, countStatistics, statisticsDue } from "./statistics";
+export { yieldToEventLoop } from "./yield";
 export { describeText, isLocalEmbeddingModel, localEmbedding, localEmbeddingModel, LOCAL_EMBEDDING_DIMENSIONS } from "./embedding";
 export { applyCutOff, scoreLabel, sharedTerms } from "./reasons";
 
@@ -37,6 +38,8 @@ export function vectorIndex(): Promise<VectorIndex> {
     return new EmbeddedVectorIndex({
       exactBelow: env.SIMILAR_EXACT_BELOW,
       efSearch: env.SIMILAR_EF_SEARCH,
+      m: env.SIMILAR_HNSW_M,
+      efConstruction: env.SIMILAR_HNSW_EF_CONSTRUCTION,
       directory: env.SIMILAR_INDEX_DIR ?? path.join(env.DATA_DIR, "similarity-index"),
     });
   })();

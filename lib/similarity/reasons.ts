@@ -5,9 +5,16 @@
 import type { KeyTerm } from "./weighting";
 
 /** Key terms stored per document; the shared ones explain a pair. */
-export const KEY_TERMS_PER_DOCUMENT = 24;
+export const KEY_TERMS_PER_DOCUMENT = 48;
 /** Shared terms shown under a similar document's title. */
 export const REASON_TERMS = 4;
+/**
+ * Key terms a listed neighbour must share with the document (with a score floor): one common word
+ * ("thanks") is no reason. Measured on the labelled set with 48 key terms a document: 4.1
+ * neighbours shown a page, 97 % of them right, against 4.3 and 97 % with one shared term, which let
+ * a release note list a README for "thanks".
+ */
+export const MIN_SHARED_TERMS = 2;
 
 /** The terms two documents share, heaviest in both first (the product of their weights), at most `count`. */
 export function sharedTerms(a: readonly KeyTerm[] | null | undefined, b: readonly KeyTerm[] | null | undefined, count = REASON_TERMS): string[] {

@@ -9,6 +9,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { LOCAL_EMBEDDING_DIMENSIONS } from "./embedding";
 import { learnProjection, type Projection, type SparseVector } from "./projection";
 import { documentTerms } from "./terms";
+import { yieldToEventLoop } from "./yield";
 import { hashedSparse, NO_STATISTICS, RESIDUAL_DIMENSIONS, sharedWeights, StatisticsCounter, termWeights, type LibraryStatistics } from "./weighting";
 
 type Db = Pick<Prisma.TransactionClient, "libraryStatistics">;
@@ -20,10 +21,6 @@ const BATCH = 100;
 
 const cache = new Map<string, LibraryStatistics>();
 
-/** Lets timers and I/O callbacks run before the next piece of CPU work. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 function bytes(array: Int32Array | Float32Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(array.buffer.slice(array.byteOffset, array.byteOffset + array.byteLength) as ArrayBuffer);

@@ -193,6 +193,10 @@ describe("re-embedding after new statistics", () => {
     const progress = seen.statistics!.reembedding;
     expect(progress.total).toBeGreaterThan(progress.done);
     for (const worker of stack.workers) if (worker.exitCode === null) worker.kill("SIGKILL");
+    // Stopped half way, and the document page says so.
+    const cookie = await signIn(stack.baseURL, stack.admin!.email, stack.admin!.password);
+    const page = await (await fetch(`${stack.baseURL}/documents/${ids.get("graphicx")}`, { headers: { cookie } })).text();
+    expect(page).toContain("Your library is being re-indexed");
     await stack.startWorker();
     await watcher.waitForFinal(uploaded);
     const after = await waitForSimilarityIdle(stack.baseURL, undefined, 240_000);

@@ -5,8 +5,8 @@ import { cache } from "react";
 import { DocumentText } from "@/app/_components/document-text";
 import { LiveDocument } from "@/app/_components/live-document";
 import type { LiveDocumentState } from "@/app/_components/use-live-document";
-import type { DocumentDetail } from "@/lib/document-types";
-import { getDocumentDetail, getDocumentText } from "@/lib/documents";
+import type { DocumentDetail, SimilarityStatus } from "@/lib/document-types";
+import { getDocumentDetail, getDocumentText, getSimilarityStatus } from "@/lib/documents";
 import { NotFoundError } from "@/lib/errors";
 import { pageUser } from "@/lib/page-user";
 import { formatTypeName } from "@/lib/parsing/formats";
@@ -61,6 +61,7 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
   const document = await loadDocument((await params).id);
   // Only the length: the text itself loads when the person opens it.
   const { total: textLength } = await getDocumentText((await pageUser()).id, document.id, 0, 0);
+  const similarity = document.status === "done" ? await getSimilarityStatus((await pageUser()).id) : null;
   return (
     <article className="document">
       <p className="back-link">
@@ -91,7 +92,7 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
 
       <LiveDocument document={liveState(document)} provenance={provenance(document)} />
 
-      {document.status === "done" ? <Similar document={document} /> : null}
+      {document.status === "done" ? <Similar document={document} similarity={similarity} /> : null}
       {/* Shown once the text has been read, whatever happened after; keyed so a new reading starts closed. */}
       {textLength > 0 ? <DocumentText key={textLength} id={document.id} total={textLength} /> : null}
       {document.runs.length > 0 ? <History document={document} /> : null}
@@ -99,11 +100,25 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
   );
 }
 
-function Similar({ document }: { document: DocumentDetail }) {
+/** While the library's statistics are counted or the library re-embedded, its lists may still change: say how far it is. */
+function Reindexing({ similarity }: { similarity: SimilarityStatus | null }) {
+  if (!similarity?.refreshing) return null;
+  const progress = similarity.statistics?.reembedding;
+  return (
+    <p className="muted" data-testid="reindexing">
+      Your library is being re-indexed for better similar documents
+      {progress && progress.total > 0 && !progress.finished ? ` (${Math.min(progress.done, progress.total)} of ${progress.total} documents)` : ""}; this list
+      may still change.
+    </p>
+  );
+}
+
+function Similar({ document, similarity }: { document: DocumentDetail; similarity: SimilarityStatus | null }) {
   const duplicates = document.similar.filter((similar) => similar.nearDuplicate);
   return (
     <section aria-labelledby="similar-title" className="similar">
       <h2 id="similar-title">Similar documents</h2>
+      <Reindexing similarity={similarity} />
       {duplicates.length > 0 ? (
         <p className="duplicate-note" data-testid="duplicate-note">
           Possible duplicate of{" "}

@@ -15,6 +15,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { EmbeddedIndex, type EmbeddedIndexOptions } from "./embedded";
 import type { Neighbour } from "./exact";
 import type { IndexedDocument, VectorIndex } from "./vector-index";
+import { yieldToEventLoop } from "../yield";
 
 type Db = Pick<Prisma.TransactionClient, "$queryRaw">;
 
@@ -100,7 +101,11 @@ export class EmbeddedVectorIndex implements VectorIndex {
         SELECT "id", "vector", "vectorSeq" AS seq FROM "Document"
         WHERE "ownerId" = ${ownerId} AND "vectorSeq" > ${cursor} AND "vectorSeq" <= ${bound} AND "embeddingModel" = ${model}
         ORDER BY "vectorSeq" LIMIT ${PAGE}`;
-      for (const row of rows) index.upsert(row.id, decodeVector(row.vector));
+      for (const [i, row] of rows.entries()) {
+        index.upsert(row.id, decodeVector(row.vector));
+        // Inserting into the graph is CPU work: the worker's other jobs (and their lock renewals) run meanwhile.
+        if (i % 500 === 499) await yieldToEventLoop();
+      }
       if (rows.length < PAGE) break;
       cursor = rows[rows.length - 1].seq;
     }
