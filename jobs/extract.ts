@@ -1,6 +1,6 @@
 /**
- * Stage 1: the stored file to plain text (PDF, text, Markdown, HTML). The parser runs in a child
- * process with a heap limit, within a time limit.
+ * Stage 1: the stored file to plain text (PDF, text, Markdown, HTML) and its outline. The parser
+ * runs in a child process with a heap limit, within a time limit.
  */
 import { env } from "@/lib/env";
 import { extractTextIsolated } from "@/lib/parsing/isolated";
@@ -13,7 +13,7 @@ export const extract: StageHandler = {
     message: `The file could not be read within the time limit (${Math.round(env.EXTRACT_TIMEOUT_MS / 1000)} seconds).`,
   },
   async handle({ document, signal, reportProgress }) {
-    const { text, pages, truncated } = await extractTextIsolated(localPath(document.storageKey), document.mimeType, {
+    const { text, pages, truncated, outline } = await extractTextIsolated(localPath(document.storageKey), document.mimeType, {
       signal,
       onProgress: reportProgress,
       maxPages: env.MAX_PDF_PAGES,
@@ -21,6 +21,6 @@ export const extract: StageHandler = {
       memoryMb: env.EXTRACT_MEMORY_MB,
     });
     const note = truncated ? `Only the first ${env.MAX_TEXT_CHARS.toLocaleString("en-US")} characters of the text were read and summarized.` : undefined;
-    return { output: { text, pages }, note };
+    return { output: { text, pages, outline }, note };
   },
 };

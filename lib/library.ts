@@ -90,7 +90,7 @@ export async function listLibrary(ownerId: string, query: ListQuery): Promise<Li
       where: { AND: [where, position] },
       orderBy: [{ [field]: direction }, { id: direction }],
       take: query.limit + 1,
-      omit: { text: true, vector: true },
+      omit: { text: true, vector: true, outline: true },
     }),
     prisma.document.count({ where }),
   ]);
