@@ -14,8 +14,8 @@ export interface SummarizeOptions {
   outline?: OutlineEntry[];
   /**
    * Called as the final summary is written, with the whole text so far (each call's text extends
-   * the one before, and the summary returned extends the last). A provider that writes the summary
-   * at once never calls it.
+   * the one before, and the summary returned is the last, with its list marks made "• "). A
+   * provider that writes the summary at once never calls it.
    */
   onDraft?: (textSoFar: string) => void;
   /** Called when the call that writes the final summary starts again from its beginning: the text so far is void. */
