@@ -10,9 +10,11 @@ import { mentions, opensWith, type Subject } from "./subject";
 
 /** Headings of the places where documents say what they are, and how much a sentence there counts. */
 const REGIONS: [RegExp, number][] = [
-  [/^(name|description|abstract|summary)$/, 3],
+  [/^(description|abstract|summary)$/, 3],
   [/^(an? )?(introduction|overview|about|preface|purpose|scope|background)\b|^what is\b/, 2.5],
 ];
+/** A manual page's NAME line counts a little less than its DESCRIPTION, which it stands in for when that does not name the page's subject. */
+const NAME_LINE_WEIGHT = 2.5;
 /** Sentences looked at under each such heading, and at the start of the text. */
 const PER_REGION = 5;
 const OPENING_SENTENCES = 12;
@@ -48,7 +50,7 @@ export function describe(read: ReadText, subject: Subject | null, names: Readonl
     if (!best || score > best.score) best = { index, score };
   }
   const named = nameLine(read);
-  if (named && (!best || REGIONS[0][1] + contentScore(named.text, subject) >= best.score)) return { text: named.text, sentences: [named.sentence] };
+  if (named && (!best || NAME_LINE_WEIGHT + contentScore(named.text, subject) > best.score)) return { text: named.text, sentences: [named.sentence] };
   if (!best) return subject?.title ? { text: `${subject.title}.`, sentences: [] } : null;
   const chosen = read.sentences[best.index];
   const sentences = [chosen];
@@ -77,7 +79,8 @@ function regionWeight(sentence: Sentence, index: number): number | null {
     .toLowerCase()
     .replace(/^[\d.]+\s*/, "")
     .trim();
-  if (/^(synopsis|usage)$/.test(heading)) return null;
+  // A usage line says nothing of what the program is; the NAME line is read as a whole (`nameLine`).
+  if (/^(synopsis|usage|name)$/.test(heading)) return null;
   const region = REGIONS.find(([pattern]) => pattern.test(heading));
   if (region && sentence.inHeading < PER_REGION) return region[1] - 0.3 * sentence.inHeading;
   if (index < OPENING_SENTENCES) return 1 - 0.08 * index;
@@ -89,7 +92,7 @@ function contentScore(text: string, subject: Subject | null): number {
   let score = 0;
   if (subject && mentions(text, subject.term)) score += 4;
   if (POINTING.test(text)) score += 3;
-  if (subject && opensWith(text, subject.term)) score += 1;
+  if (subject && opensWith(text, subject.term)) score += 2;
   if (DEFINING.test(text)) score += 2;
   if (METADATA.test(text)) score -= 2;
   if (/^it\b/i.test(text)) score -= 1;

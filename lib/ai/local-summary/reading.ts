@@ -302,13 +302,13 @@ function titleLines(lines: Line[]): string[] {
 }
 
 /**
- * The sentences again, also cut where one ends before a name that the document writes in lower
- * case ("… compressors. bzip2 is built on …"), which the sentence segmenter takes for a sentence going on.
+ * The sentences again, also cut where one ends before a name written in lower case ("…
+ * compressors. bzip2 is built on …"), which the sentence segmenter takes for a sentence going on.
  */
 export function splitBeforeNames(read: ReadText, names: ReadonlySet<string>): ReadText {
-  if (names.size === 0) return read;
-  const alternatives = [...names].map(escapeRegExp).join("|");
-  const boundary = new RegExp(`(?<=[\\p{Ll}\\d)][.!?]) +(?=(${alternatives})\\b)`, "gu");
+  // The document's names, and words that can only be names: lower case with a dot, digit or underscore inside ("fonts.dtd", "libtasn1").
+  const alternatives = [...[...names].map(escapeRegExp), "\\p{Ll}[\\p{L}\\p{N}]*[._\\d][\\p{L}\\p{N}._]*"].join("|");
+  const boundary = new RegExp(`(?<=[\\p{Ll}\\d)][.!?]) +(?=(${alternatives})(?![\\p{L}\\p{N}]))`, "gu");
   const sentences = read.sentences.flatMap((sentence) => {
     const pieces: Sentence[] = [];
     let from = 0;

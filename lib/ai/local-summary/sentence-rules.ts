@@ -74,18 +74,28 @@ export function startsMidThought(sentence: string, names: ReadonlySet<string>): 
 /**
  * Whether a heading or a label is glued into the sentence: it opens with a section number, with
  * words in capitals ("OPTIONS Generic …"), with a label and a colon ("Returns: …", "PATENTS: …"),
- * with a term of a definition list ("ChangeLog This file records …"), or with one of the document's
+ * with a term of a definition list ("ChangeLog This file records …", or one run in later), or with one of the document's
  * headings followed by a new capitalised start ("Key=Value Interface When the decision …").
  */
 export function carriesHeading(sentence: string, headingKeys: readonly string[]): boolean {
   if (/^\d+(\.\d+)*\.?\s+\p{L}/u.test(sentence) || /^(\p{Lu}{2,}\s+)+\p{Lu}\p{Ll}/u.test(sentence)) return true;
   if (/^[\p{L}\p{N}_-]+( [\p{L}\p{N}_-]+)?:\s/u.test(sentence) || /^[^.:;!?“"‘(]{1,60}?[\p{Ll}\p{N},)] (The|This|These|A|An) [\p{L}‘“"']/u.test(sentence)) return true;
+  if (GLUED_ITEM.test(sentence) || repeatsWordCapitalised(sentence)) return true;
   const key = comparable(sentence);
   return headingKeys.some((heading) => {
     if (!key.startsWith(`${heading} `)) return false;
     const rest = sentence.slice(lengthOfWords(sentence, heading)).trimStart();
     return /^\p{Lu}/u.test(rest);
   });
+}
+
+/** A list item run into the sentence after a full stop: a lower-case term, then its capitalised description ("… supported. bb Set the bounding box."). */
+const GLUED_ITEM = /[.!?] \p{Ll}[\p{L}\p{N}]* \p{Lu}\p{Ll}/u;
+
+/** A term followed by the same word capitalised, as a definition list runs together ("Bookmark talk, slides Slides for the talk …"). */
+function repeatsWordCapitalised(sentence: string): boolean {
+  for (const [, term, again] of sentence.matchAll(/(?<![\p{L}\p{N}])(\p{Ll}{2,}) (\p{Lu}\p{Ll}+)/gu)) if (term === again.toLowerCase()) return true;
+  return false;
 }
 
 /** Headings as `carriesHeading` compares them: without their numbers, in comparable form. */
