@@ -28,6 +28,8 @@ const MAX_NAME_CHARS = 80;
 /** A word's head start, in the log of its count, for being in the file's title and in the text's title lines. */
 const FILE_TITLE_WEIGHT = 2;
 const TEXT_TITLE_WEIGHT = 1;
+/** A word of the file's title alone that the text uses less often than this is not what it is about (a note titled "meeting-notes-…"). */
+const MIN_MENTIONS = 3;
 /** Counting stops after this many characters of text: a subject shows by then. */
 const COUNTED_CHARS = 300_000;
 
@@ -40,7 +42,7 @@ export function findSubject(text: string, read: ReadText, fileTitle = ""): Subje
   let best: { word: string; score: number } | null = null;
   for (const [word, count] of counts) {
     const score = Math.log(1 + count) + (fromFile.has(word) ? FILE_TITLE_WEIGHT : 0) + (fromText.has(word) ? TEXT_TITLE_WEIGHT : 0);
-    if (count > 0 && (!best || score > best.score)) best = { word, score };
+    if (count >= (fromText.has(word) ? 1 : MIN_MENTIONS) && (!best || score > best.score)) best = { word, score };
   }
   if (!best) return null;
   const term = usualSpelling(text.slice(0, COUNTED_CHARS), best.word);
