@@ -73,6 +73,12 @@ function describesSomething(text: string, subject: Subject | null): boolean {
   return DEFINING.test(text) || POINTING.test(text) || (subject !== null && mentions(text, subject.term));
 }
 
+/** The first whole sentence near the start that can open a summary, whatever it says: for a short note with nothing better. */
+export function openingSentence(read: ReadText, names: ReadonlySet<string>, headingKeys: readonly string[]): string | null {
+  const sentence = read.sentences.slice(0, OPENING_SENTENCES).find((candidate) => fitsDescription(candidate.text, names, headingKeys));
+  return sentence?.text ?? null;
+}
+
 /** How much a sentence's place counts: under a describing heading, or among the text's first sentences; null elsewhere. */
 function regionWeight(sentence: Sentence, index: number): number | null {
   const heading = sentence.heading

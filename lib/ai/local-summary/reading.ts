@@ -291,7 +291,8 @@ class Counter {
  * its title and subtitle. The very first line counts even when it comes back as a running header.
  */
 function titleLines(lines: Line[]): string[] {
-  const shown = lines.filter((line, i) => line.kind !== "blank" && (line.kind !== "furniture" || i === lines.findIndex((first) => first.kind !== "blank")));
+  const first = lines.findIndex((line) => line.kind !== "blank");
+  const shown = lines.filter((line, i) => line.kind !== "blank" && line.kind !== "code" && (line.kind !== "furniture" || i === first));
   const found: string[] = [];
   for (const [i, line] of shown.entries()) {
     const wraps = /^\p{Ll}/u.test(shown[i + 1]?.text ?? "");

@@ -5,7 +5,7 @@
 import type { OutlineEntry } from "@/lib/document-types";
 import { DEFAULT_KEY_POINTS, formatSummary } from "@/lib/summary-form";
 import type { ProgressCallback } from "../provider";
-import { describe, nameSubject } from "./description";
+import { describe, nameSubject, openingSentence } from "./description";
 import { keyPoints } from "./key-points";
 import { readText, splitBeforeNames, type ReadText } from "./reading";
 import { headingKeys } from "./sentence-rules";
@@ -26,7 +26,7 @@ const CHARS_PER_SENTENCE = 180;
 /** Words that are never a name, even in a title ("bzip2 and libbzip2"). */
 const FUNCTION_WORDS = new Set("a an and as at by for from in into is of on or the to with".split(" "));
 
-/** A description paragraph and key points (see lib/summary-form.ts), or the opening words of a text without sentences. */
+/** A description paragraph and key points (see lib/summary-form.ts); for a short note its first sentence, for a text without sentences its opening words. */
 export async function summarizeLocally(text: string, opts: LocalSummaryOptions = {}): Promise<string> {
   const { signal, onProgress } = opts;
   const maxSentences = opts.maxSentences ?? 1 + DEFAULT_KEY_POINTS;
@@ -51,7 +51,7 @@ export async function summarizeLocally(text: string, opts: LocalSummaryOptions =
   if (description) return formatSummary({ description: description.text, keyPoints: points.map((point) => point.text) });
   // Without a description, the first key point says what it can.
   if (points.length > 0) return formatSummary({ description: nameSubject(points[0].text, subject), keyPoints: points.slice(1).map((point) => point.text) });
-  return leadingExcerpt(text, maxSentences * CHARS_PER_SENTENCE);
+  return openingSentence(read, names, keys) ?? leadingExcerpt(text, maxSentences * CHARS_PER_SENTENCE);
 }
 
 /** Lower-case words that the document uses as names (its subject, its file's and headings' identifiers), so they may open a sentence. */
