@@ -9,7 +9,8 @@
  *    in capitals or a label with a colon first, a definition list's term run into the sentence, or
  *    one of the document's headings followed by a new capitalised start);
  *  - how many distinct main sections (the outline's level 1, or levels 1–2 when level 1 has fewer
- *    than three headings) the key points come from, against min(key points, sections).
+ *    than three headings, and the text before the first) the key points come from, against
+ *    min(key points, sections).
  * Baseline: the lead, the text's first sentences (the first one for the first check, the first five
  * as key points for the others), the usual floor for extractive summaries. Every first sentence is
  * printed so a reader can judge them.
@@ -145,7 +146,7 @@ function assess(document: CorpusDocument, text: string, outline: OutlineEntry[],
   const starts = mainSectionStarts(outline);
   const coverage = (sentences: string[]) => {
     if (starts.length < 2 || sentences.length === 0) return null;
-    const sections = new Set(sentences.map((sentence) => sectionOf(text, starts, sentence)));
+    const sections = new Set(sentences.map((sentence) => sectionOf(text, starts, sentence)).filter((section) => section >= 0));
     return sections.size / Math.min(sentences.length, starts.length);
   };
   const leadPoints = lead.slice(1, 1 + LEAD_POINTS);
@@ -186,6 +187,8 @@ function isFlawed(point: string, term: string, outline: OutlineEntry[]): boolean
     /^[\p{L}\p{N}_-]+( [\p{L}\p{N}_-]+)?:\s/u.test(point) ||
     // A definition list's term run into its description: "ChangeLog This file …", "… supported. bb Set the …".
     /^\S+ (The|This|A|An) /.test(point) ||
+    // A command's usage line run into the sentence: "valgrind [valgrind-options] your-prog … The most important …".
+    /^\S+ \[[^\]]*\] /.test(point) ||
     /[.!?] \p{Ll}\S* \p{Lu}\p{Ll}/u.test(point) ||
     outline.some(({ title }) => {
       const words = title.replace(/^[\d.]+\s+/, "");
@@ -194,19 +197,24 @@ function isFlawed(point: string, term: string, outline: OutlineEntry[]): boolean
   return midThought || heading;
 }
 
-/** Offsets (characters) of the main sections: level 1, or levels 1–2 when level 1 has fewer than three headings. */
+/**
+ * Offsets (characters) of the main sections: level 1, or levels 1–2 when level 1 has fewer than
+ * three headings; the text before the first heading (a title page, an abstract) counts as one too.
+ */
 function mainSectionStarts(outline: OutlineEntry[]): number[] {
   const top = outline.filter((entry) => entry.level === 1);
-  return (top.length >= 3 ? top : outline.filter((entry) => entry.level <= 2)).map((entry) => entry.offset);
+  const starts = (top.length >= 3 ? top : outline.filter((entry) => entry.level <= 2)).map((entry) => entry.offset);
+  return starts.length > 0 && starts[0] > 0 ? [0, ...starts] : starts;
 }
 
-/** The main section a sentence of the summary comes from: how many sections start before it in the text. */
+/** The main section a sentence of the summary comes from (its index in `starts`), or -1 when its words are not found in the text. */
 function sectionOf(text: string, starts: number[], sentence: string): number {
   const words = sentence
     .split(" ")
     .slice(0, 10)
     .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const at = text.search(new RegExp(words.join("\\s+")));
-  const offset = at < 0 ? -1 : Array.from(text.slice(0, at)).length;
-  return starts.filter((start) => start <= offset).length;
+  if (at < 0) return -1;
+  const offset = Array.from(text.slice(0, at)).length;
+  return starts.filter((start) => start <= offset).length - 1;
 }

@@ -9,8 +9,8 @@ const MIN_LETTER_SHARE = 0.6;
 const CODE_MARKS = /[\\{}@#$%^&*=<>|;~]/g;
 /** Above this share of code marks a "sentence" is a line of code. */
 const MAX_CODE_SHARE = 0.02;
-/** The placeholders of a command's usage: "[OPTION]", "[FILE...]", "[ file ... ]". */
-const USAGE = /\[[^\]]*(\.\.\.|…)[^\]]*\]| \[-?[A-Z][A-Z_|-]{2,}\]/;
+/** The placeholders of a command's usage: "[OPTION]", "[FILE...]", "[ file ... ]", "valgrind [valgrind-options] …". */
+const USAGE = /\[[^\]]*(\.\.\.|…)[^\]]*\]| \[-?[A-Z][A-Z_|-]{2,}\]|^\S+ \[ ?-?[\w-]+ ?\] /;
 /** A sentence ends with terminal punctuation, perhaps followed by closing quotes or brackets. */
 const SENTENCE_END = /[.!?]["'”’»)\]]*$/;
 
