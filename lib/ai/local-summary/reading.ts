@@ -121,7 +121,10 @@ function isCode(line: string): boolean {
 
 /** A line with its numbers taken out, so "Valgrind User Manual 12" and "… 13" count as the same header. */
 function furnitureKey(line: string): string {
-  return line.toLowerCase().replace(/[\divxlc]+\b/g, "#").replace(/\s+/g, " ");
+  return line
+    .toLowerCase()
+    .replace(/\b(\d+|[ivxlc]+)\b/g, "#")
+    .replace(/\s+/g, " ");
 }
 
 /** The second line of a heading that wrapped: short, and no sentence ended on the first. */
@@ -147,7 +150,7 @@ interface Paragraph {
 function paragraphs(lines: Line[]): Paragraph[] {
   const result: Paragraph[] = [];
   let current: Paragraph | null = null;
-  // Page furniture since the last prose line: a page break, which a paragraph may go on across.
+  // Since the last prose line: blank lines or furniture (interrupted), furniture among them (a page break, which a paragraph may go on across).
   let interrupted = false;
   let pageBreak = false;
   const close = () => {
