@@ -1,6 +1,6 @@
 /**
- * Stage 1: the stored file to plain text (PDF, text, Markdown, HTML). The parser runs in a child
- * process with a heap limit, within a time limit.
+ * Stage 1: the stored file to plain text (PDF, text, Markdown, HTML) and its outline. The parser
+ * runs in a child process with a heap limit, within a time limit.
  */
 import { env } from "@/lib/env";
 import { extractTextIsolated } from "@/lib/parsing/isolated";
@@ -21,8 +21,8 @@ export const extract: StageHandler = {
         maxChars: env.MAX_TEXT_CHARS,
         memoryMb: env.EXTRACT_MEMORY_MB,
       });
-    const { text, pages, truncated } = await withDocumentFile(document, read, signal);
+    const { text, pages, truncated, outline } = await withDocumentFile(document, read, signal);
     const note = truncated ? `Only the first ${env.MAX_TEXT_CHARS.toLocaleString("en-US")} characters of the text were read and summarized.` : undefined;
-    return { output: { text, pages }, note };
+    return { output: { text, pages, outline }, note };
   },
 };

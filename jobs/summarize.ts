@@ -6,6 +6,7 @@
 import { UnrecoverableError } from "bullmq";
 import { aiProvider } from "@/lib/ai";
 import { clearDraft, draftPublisher } from "@/lib/ai/summary-draft";
+import { storedOutline } from "@/lib/documents";
 import type { StageHandler } from "./handler";
 
 export const summarize: StageHandler = {
@@ -18,6 +19,8 @@ export const summarize: StageHandler = {
     try {
       // Long text is split and reduced by the provider; progress follows its chunks.
       const summary = await provider.summarize(document.text, {
+        title: document.title,
+        outline: storedOutline(document.outline),
         signal,
         onProgress: reportProgress,
         onDraft: (text) => draft.update(text),

@@ -66,6 +66,17 @@ export interface StageRunView {
   note: string | null;
 }
 
+/**
+ * A heading of a document (GET /api/documents/:id `outline`): where it starts in the extracted
+ * text, in characters. A type rather than an interface, so it is also a JSON value for Prisma.
+ */
+export type OutlineEntry = {
+  title: string;
+  /** 1 for the top level. */
+  level: number;
+  offset: number;
+};
+
 /** One document with its results (GET /api/documents/:id). */
 export interface DocumentDetail extends DocumentListItem {
   pages: number | null;
@@ -74,6 +85,8 @@ export interface DocumentDetail extends DocumentListItem {
   summaryDraft: SummaryDraft | null;
   provider: string | null;
   summaryModel: string | null;
+  /** The document's headings, in the text's order; empty when it shows none. */
+  outline: OutlineEntry[];
   similar: SimilarDocument[];
   runs: StageRunView[];
   startedAt: string | null;

@@ -1,7 +1,8 @@
 /** The documents domain: create from an upload, read one and its text, always scoped to an owner (the list is lib/library.ts). */
+import { z } from "zod";
 import { readDraft } from "./ai/summary-draft";
-import type { DocumentDetail, DocumentListItem, SimilarityStatus, SummaryDraft, UploadedDocument } from "./document-types";
-import type { Document } from "./generated/prisma/client";
+import type { DocumentDetail, DocumentListItem, OutlineEntry, SimilarityStatus, SummaryDraft, UploadedDocument } from "./document-types";
+import type { Document, Prisma } from "./generated/prisma/client";
 import { prisma } from "./db";
 import { NotFoundError } from "./errors";
 import { isId } from "./pipeline/ids";
@@ -17,8 +18,16 @@ export function titleFromFilename(filename: string): string {
   return filename.replace(/\.[A-Za-z0-9]{1,8}$/, "") || filename;
 }
 
+const outlineSchema = z.array(z.object({ title: z.string(), level: z.number().int().min(1), offset: z.number().int().min(0) }));
+
+/** A document's stored outline (the JSON column the extract stage writes); none when absent or not of that shape. */
+export function storedOutline(value: Prisma.JsonValue | null): OutlineEntry[] {
+  const parsed = outlineSchema.safeParse(value);
+  return parsed.success ? parsed.data : [];
+}
+
 /** A document as a row of the list (the list, the document page's live part), with its summary being written, if any. */
-export function toListItem(doc: Omit<Document, "text" | "vector" | "keyTerms" | "minhash">, summaryDraft: SummaryDraft | null = null): DocumentListItem {
+export function toListItem(doc: Omit<Document, "text" | "vector" | "keyTerms" | "minhash" | "outline">, summaryDraft: SummaryDraft | null = null): DocumentListItem {
   return {
     id: doc.id,
     title: doc.title,
@@ -94,6 +103,7 @@ export async function getDocumentDetail(ownerId: string, id: string): Promise<Do
     summary: doc.summary,
     provider: doc.provider,
     summaryModel: doc.summaryModel,
+    outline: storedOutline(doc.outline),
     similar: applyCutOff(
       doc.similar.filter((s) => s.similarDoc.ownerId === ownerId),
       { minScore: env.SIMILAR_MIN_SCORE, relativeScore: env.SIMILAR_RELATIVE_SCORE },

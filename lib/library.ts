@@ -108,7 +108,7 @@ export async function listLibrary(ownerId: string, query: ListQuery): Promise<Li
       where: { AND: [where, position] },
       orderBy: [{ [field]: direction }, { id: direction }],
       take: query.limit + 1,
-      omit: { text: true, vector: true, keyTerms: true, minhash: true },
+      omit: { text: true, vector: true, keyTerms: true, minhash: true, outline: true },
     }),
     countMatching(ownerId, query, where),
   ]);

@@ -1,8 +1,9 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
+import { offsetOfFragment } from "./text-fragment";
 
 /** Characters read per request: the first slice on opening, then one more per "Show more". */
 const SLICE_LENGTH = 20_000;
@@ -22,54 +23,99 @@ export interface DocumentTextProps {
   total: number;
 }
 
-/** A document's extracted text, folded away until opened, then read a slice at a time. */
+/**
+ * A document's extracted text, folded away until opened, then read a slice at a time. A link to
+ * `#text-<offset>` (the outline's headings) opens it there.
+ */
 export function DocumentText({ id, total: initialTotal }: DocumentTextProps) {
+  const [open, setOpen] = useState(false);
   const [text, setText] = useState<string | null>(null);
-  // Where the next slice starts, in characters; a JS string counts UTF-16 units instead.
+  // Where the text shown starts and where the next slice starts, in characters; a JS string counts UTF-16 units instead.
+  const [start, setStart] = useState(0);
   const [offset, setOffset] = useState(0);
   const [total, setTotal] = useState(initialTotal);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const section = useRef<HTMLDetailsElement>(null);
+  const busy = useRef(false);
 
-  async function readMore() {
+  /** Reads a slice from `from`: after the text shown (`more`), or instead of it. */
+  async function read(from: number, more: boolean): Promise<boolean> {
+    if (busy.current) return false;
+    busy.current = true;
     setLoading(true);
     setError(null);
     try {
-      const slice = await requestJson<TextSlice>(`/api/documents/${id}/text?offset=${offset}&length=${SLICE_LENGTH}`);
-      const read = Array.from(slice.text).length;
-      setText((shown) => (shown ?? "") + slice.text);
-      setOffset(offset + read);
+      const slice = await requestJson<TextSlice>(`/api/documents/${id}/text?offset=${from}&length=${SLICE_LENGTH}`);
+      const count = Array.from(slice.text).length;
+      setText((shown) => (more ? (shown ?? "") : "") + slice.text);
+      if (!more) setStart(from);
+      setOffset(from + count);
       // An empty slice before the end means the text changed since the page was read: stop here.
-      setTotal(read === 0 ? offset : slice.total);
+      setTotal(count === 0 ? from : slice.total);
+      return true;
     } catch (failure) {
       setError((failure as Error).message);
+      return false;
     } finally {
+      busy.current = false;
       setLoading(false);
     }
   }
 
+  // Open at the offset the address asks for, now and whenever a heading's link changes it.
+  const followFragment = useEffectEvent(async () => {
+    const from = offsetOfFragment(window.location.hash);
+    if (from === null) return;
+    setOpen(true);
+    if (await read(Math.min(from, total), false)) section.current?.scrollIntoView({ block: "start" });
+  });
+  useEffect(() => {
+    void followFragment();
+    const onHashChange = () => void followFragment();
+    window.addEventListener("hashchange", onHashChange);
+    return () => window.removeEventListener("hashchange", onHashChange);
+  }, []);
+
+  const end = offset;
   return (
     <details
+      ref={section}
+      id="document-text"
       className="document-text-section"
+      open={open}
       onToggle={(event) => {
-        if (event.currentTarget.open && text === null && !loading) void readMore();
+        const opened = event.currentTarget.open;
+        setOpen(opened);
+        if (opened && text === null) void read(0, false);
       }}
     >
       <summary>
         Extracted text <span className="muted">({COUNT_FORMAT.format(total)} characters)</span>
       </summary>
       {text !== null ? (
-        <pre className="document-text" data-testid="document-text" tabIndex={0}>
+        <pre className="document-text" data-testid="document-text" data-start={start} tabIndex={0}>
           {text}
         </pre>
       ) : null}
       {loading ? <p className="muted">Loading…</p> : null}
-      {text !== null && offset < total && !loading ? (
+      {text !== null && !loading && (start > 0 || end < total) ? (
         <div className="document-text-more">
-          <p className="muted">{`Showing ${COUNT_FORMAT.format(offset)} of ${COUNT_FORMAT.format(total)} characters.`}</p>
-          <button type="button" className="button button-secondary" onClick={() => void readMore()}>
-            Show more
-          </button>
+          <p className="muted">
+            {start > 0
+              ? `Showing characters ${COUNT_FORMAT.format(start + 1)} to ${COUNT_FORMAT.format(end)} of ${COUNT_FORMAT.format(total)}.`
+              : `Showing ${COUNT_FORMAT.format(end)} of ${COUNT_FORMAT.format(total)} characters.`}
+          </p>
+          {end < total ? (
+            <button type="button" className="button button-secondary" onClick={() => void read(offset, true)}>
+              Show more
+            </button>
+          ) : null}
+          {start > 0 ? (
+            <button type="button" className="button button-secondary" onClick={() => void read(0, false)}>
+              Show from the start
+            </button>
+          ) : null}
         </div>
       ) : null}
       <ErrorAlert message={error} />

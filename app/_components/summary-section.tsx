@@ -1,4 +1,5 @@
 import type { SummaryDraft } from "@/lib/document-types";
+import { parseSummary } from "@/lib/summary-form";
 
 interface SummarySectionProps {
   /** The last complete summary, or null. */
@@ -8,17 +9,28 @@ interface SummarySectionProps {
   /** The run under way will write a new summary. */
   replacing: boolean;
   done: boolean;
-  /** "provider (model)" of the summary shown. */
+  /** Which kind of summary is shown, in words ("Picked from the document's own sentences"). */
   provenance: string | null;
 }
 
-function Paragraphs({ text, testId }: { text: string; testId: string }) {
-  const paragraphs = text.split(/\n\s*\n/).filter((paragraph) => paragraph.trim() !== "");
+/** A summary as its form says (lib/summary-form.ts): the description's paragraphs, then the key points as a list. */
+function SummaryText({ text, testId }: { text: string; testId: string }) {
+  const { description, keyPoints } = parseSummary(text);
+  const paragraphs = description.split(/\n\s*\n/).filter((paragraph) => paragraph.trim() !== "");
   return (
     <div data-testid={testId}>
       {paragraphs.map((paragraph, index) => (
-        <p key={index}>{paragraph}</p>
+        <p key={index} className={index === 0 ? "summary-description" : undefined} data-testid={index === 0 ? `${testId}-description` : undefined}>
+          {paragraph}
+        </p>
       ))}
+      {keyPoints.length > 0 ? (
+        <ul className="summary-key-points" aria-label="Key points" data-testid={`${testId}-key-points`}>
+          {keyPoints.map((point, index) => (
+            <li key={index}>{point}</li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }
@@ -37,8 +49,8 @@ export function SummarySection({ summary, draft, replacing, done, provenance }: 
       {updating ? <p className="summary-note">Being updated: a new summary replaces this one once it is complete.</p> : null}
       {shown !== null ? (
         <div className={updating ? "summary-previous" : undefined}>
-          <Paragraphs text={shown} testId="summary" />
-          {provenance ? <p className="provenance">Summary by {provenance}</p> : null}
+          <SummaryText text={shown} testId="summary" />
+          {provenance ? <p className="provenance">{provenance}</p> : null}
         </div>
       ) : done ? (
         <p className="muted">No summary could be made from this document.</p>
@@ -46,7 +58,7 @@ export function SummarySection({ summary, draft, replacing, done, provenance }: 
       {draft ? (
         <div className="summary-draft" aria-busy="true">
           <p className="summary-draft-label">{draft.retrying ? "Retrying…" : "Writing…"}</p>
-          {draft.retrying ? null : <Paragraphs text={draft.text} testId="summary-draft" />}
+          {draft.retrying ? null : <SummaryText text={draft.text} testId="summary-draft" />}
         </div>
       ) : null}
     </section>

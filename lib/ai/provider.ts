@@ -1,4 +1,5 @@
 import type { LibraryStatistics } from "@/lib/similarity/weighting";
+import type { OutlineEntry } from "@/lib/document-types";
 
 /** Called with the fraction of the work done, 0 to 1, and what is being done now where there are steps ("part 3 of 9"). */
 export type ProgressCallback = (fraction: number, detail?: string) => void | Promise<void>;
@@ -6,11 +7,16 @@ export type ProgressCallback = (fraction: number, detail?: string) => void | Pro
 export interface SummarizeOptions {
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+  /** The most sentences: the description's first and the key points (lib/summary-form.ts). */
   maxSentences?: number;
+  /** The document's title, which usually names its subject. */
+  title?: string;
+  /** The document's headings, with offsets in characters of the text: the sections key points should cover. */
+  outline?: OutlineEntry[];
   /**
    * Called as the final summary is written, with the whole text so far (each call's text extends
-   * the one before, and the summary returned extends the last). A provider that writes the summary
-   * at once never calls it.
+   * the one before, and the summary returned is the last, with its list marks made "• "). A
+   * provider that writes the summary at once never calls it.
    */
   onDraft?: (textSoFar: string) => void;
   /** Called when the call that writes the final summary starts again from its beginning: the text so far is void. */

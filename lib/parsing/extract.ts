@@ -1,7 +1,9 @@
 import { open } from "node:fs/promises";
 import { convert } from "html-to-text";
 import { PasswordException, PDFParse, VerbosityLevel } from "pdf-parse";
+import type { OutlineEntry } from "@/lib/document-types";
 import { DocumentError } from "./errors";
+import { buildOutline, htmlHeadingOptions, markMarkdownHeadings, markPage, pdfBookmarks, takeMarks, type PdfOutlineSource } from "./outline";
 
 export interface ExtractOptions {
   signal?: AbortSignal;
@@ -19,13 +21,17 @@ export interface ExtractedText {
   pages: number | null;
   /** True when the text was cut at `maxChars`. */
   truncated: boolean;
+  /** The document's headings, with their offsets in `text`. */
+  outline: OutlineEntry[];
 }
 
 interface RawText {
+  /** With the marks of ./outline where the format says where pages or headings begin. */
   text: string;
   pages: number | null;
   /** Reading stopped before the end of the file. */
   cut: boolean;
+  pdf?: PdfOutlineSource;
 }
 
 /** PDF pages parsed between two progress reports and abort checks. */
@@ -71,7 +77,8 @@ export async function extractTextFromBytes({ bytes, cut }: DocumentBytes, mimeTy
     if (error instanceof DocumentError || error === progressFailure || opts.signal?.aborted) throw error;
     throw new DocumentError("The file could not be read: its content made the parser fail.", { cause: error });
   });
-  let text = normalizeWhitespace(raw.text);
+  const marked = takeMarks(normalizeWhitespace(raw.text));
+  let text = marked.text;
   if (!/\S/.test(text)) throw new DocumentError("No text was found in this file.");
   let truncated = raw.cut;
   if (text.length > maxChars) {
@@ -79,7 +86,7 @@ export async function extractTextFromBytes({ bytes, cut }: DocumentBytes, mimeTy
     truncated = true;
   }
   await opts.onProgress?.(1);
-  return { text, pages: raw.pages, truncated };
+  return { text, pages: raw.pages, truncated, outline: buildOutline(text, marked.marks, raw.pdf) };
 }
 
 /** The first `limit` bytes of a file, and whether there were more. */
@@ -119,7 +126,7 @@ async function extractRaw(bytes: Uint8Array, cut: boolean, mimeType: string, opt
     case "text/plain":
       return { text: decodeText(bytes, cut), pages: null, cut };
     case "text/markdown":
-      return { text: markdownToText(decodeText(bytes, cut)), pages: null, cut };
+      return { text: markdownToText(markMarkdownHeadings(decodeText(bytes, cut))), pages: null, cut };
     case "text/html":
       return { text: htmlToText(decodeText(bytes, cut)), pages: null, cut };
     default:
@@ -133,6 +140,7 @@ async function extractPdf(bytes: Uint8Array, { signal, onProgress, maxPages, max
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: VerbosityLevel.WARNINGS });
   try {
     const texts: string[] = [];
+    const markedPages: number[] = [];
     let pages = 0;
     let chars = 0;
     let cut = false;
@@ -142,9 +150,10 @@ async function extractPdf(bytes: Uint8Array, { signal, onProgress, maxPages, max
       const result = await parser.getText({ first, last }).catch((error: unknown) => Promise.reject(unreadablePdf(error)));
       pages = result.total;
       limit = Math.min(pages, maxPages ?? Infinity);
-      const read = result.pages.filter((page) => page.num <= limit).map((page) => page.text);
-      texts.push(...read);
-      chars += read.reduce((sum, text) => sum + text.length, 0);
+      const read = result.pages.filter((page) => page.num <= limit);
+      texts.push(...read.map((page) => markPage(page.text)));
+      markedPages.push(...read.filter((page) => /\S/.test(page.text)).map((page) => page.num));
+      chars += read.reduce((sum, page) => sum + page.text.length, 0);
       signal?.throwIfAborted();
       await onProgress?.(Math.min(1, last / Math.max(limit, 1)));
       // Enough text (with room for the whitespace normalizing removes): the rest is not read.
@@ -157,7 +166,7 @@ async function extractPdf(bytes: Uint8Array, { signal, onProgress, maxPages, max
     if (!/\S/.test(text)) {
       throw new DocumentError("This PDF has no text layer (it may be a scanned image), so there is nothing to summarize.");
     }
-    return { text, pages, cut };
+    return { text, pages, cut, pdf: { bookmarks: await pdfBookmarks(parser, limit), markedPages } };
   } finally {
     await parser.destroy();
   }
@@ -206,15 +215,12 @@ function markdownToText(markdown: string): string {
     .replace(/`([^`\n]+)`/g, "$1");
 }
 
-/** Render HTML as the text a reader sees, without images or link targets. */
+/** Render HTML as the text a reader sees, without images or link targets; headings keep their case and are marked. */
 function htmlToText(html: string): string {
   return convert(html, {
     wordwrap: false,
-    selectors: [
-      { selector: "img", format: "skip" },
-      { selector: "a", options: { ignoreHref: true } },
-      ...["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({ selector, options: { uppercase: false } })),
-    ],
+    formatters: htmlHeadingOptions.formatters,
+    selectors: [{ selector: "img", format: "skip" }, { selector: "a", options: { ignoreHref: true } }, ...htmlHeadingOptions.selectors],
   });
 }
 

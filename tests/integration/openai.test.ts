@@ -80,7 +80,8 @@ describe("documents summarized and embedded by an OpenAI-compatible API", () => 
     const text = "Release notes for version 2. The importer now reads Markdown tables and keeps their alignment.";
     const doc = await processText(text);
     expect(doc).toMatchObject({ status: "done", provider: "openai", summaryModel: "gpt-test", error: null });
-    expect(doc.summary).toBe(fakeSummary(`<document>\n${text}\n</document>`));
+    // The model sees the document's title (the file name) before its text.
+    expect(doc.summary).toBe(fakeSummary(`<document>\n<title>${doc.title}</title>\n\n${text}\n</document>`));
     expect(fake.requestsTo(CHAT)).toHaveLength(1);
     expect(fake.requestsTo(EMBEDDINGS)).toHaveLength(1);
     expect(fake.requests.every((request) => request.authorization === "Bearer test-key")).toBe(true);

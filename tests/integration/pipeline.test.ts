@@ -5,7 +5,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FIXTURES_DIR, fixturePath } from "../fixtures";
-import { fileFrom, getDocument, listDocuments, ProgressWatcher, upload, waitForSimilarityIdle } from "./client";
+import { parseSummary } from "@/lib/summary-form";
+import { api, fileFrom, getDocument, listDocuments, ProgressWatcher, upload, waitForSimilarityIdle } from "./client";
 
 const baseURL = inject("baseURL");
 const GRAPHICS_BUNDLE = ["color", "graphics", "grfguide", "epsfig", "keyval", "lscape", "rotating", "trig", "drivers", "rotex", "mathcolor"];
@@ -55,13 +56,16 @@ describe("every fixture document through the job chain", () => {
     }
   });
 
-  it("gives each document a summary made of its own sentences", async () => {
+  it("gives each document a summary made of its own sentences: what it is, then key points", async () => {
     const source = (await readFile(fixturePath("coreutils-README.txt"), "utf8")).replace(/\s+/g, " ");
     const { status, body } = await getDocument(baseURL, ids.get("coreutils-README.txt")!);
     expect(status).toBe(200);
-    expect(body.summary!.length).toBeGreaterThan(80);
-    const firstSentence = body.summary!.split(/(?<=[.!?])\s/)[0];
-    expect(source).toContain(firstSentence.trim());
+    const { description, keyPoints } = parseSummary(body.summary!);
+    // The README's own "This package is the union of …", naming the package its title names.
+    expect(description).toBe("The coreutils package is the union of the GNU fileutils, sh-utils, and textutils packages.");
+    expect(source).toContain("This package is the union of the GNU fileutils, sh-utils, and textutils packages.");
+    expect(keyPoints.length).toBeGreaterThanOrEqual(3);
+    for (const point of keyPoints) expect(source).toContain(point);
     for (const id of ids.values()) {
       const doc = (await getDocument(baseURL, id)).body;
       expect(doc.summary, doc.filename).toBeTruthy();
@@ -76,6 +80,15 @@ describe("every fixture document through the job chain", () => {
       ]);
       for (const run of doc.runs) expect(run.durationMs).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it("answers each document's outline, its headings with their offsets in the text", async () => {
+    const { body } = await getDocument(baseURL, ids.get("graphicx.pdf")!);
+    expect(body.outline.map(({ title, level }) => ({ title, level }))).toContainEqual({ title: "2 Key=Value Interface", level: 1 });
+    const heading = body.outline[1];
+    const slice = (await (await api(baseURL, `/api/documents/${body.id}/text?offset=${heading.offset}&length=40`)).json()) as { text: string };
+    expect(slice.text.startsWith(`${heading.title}\n`)).toBe(true);
+    expect((await getDocument(baseURL, ids.get("coreutils-README.txt")!)).body.outline).toEqual([]);
   });
 
   it("lists only LaTeX graphics documents as similar to graphicx.pdf, each with the terms they share", async () => {

@@ -54,13 +54,18 @@ function note(topic: string): string {
   return `${topic} ${randomUUID()}. The committee met on Tuesday and agreed on the new schedule for the spring term.`;
 }
 
+/** The title each submitted text's document got (its file name): the model sees it before the text. */
+const titles = new Map<string, string>();
+
 /** What the fake answers for a one-chunk document's text. */
 function answerFor(text: string): string {
-  return fakeSummary(`<document>\n${text}\n</document>`);
+  return fakeSummary(`<document>\n<title>${titles.get(text)}</title>\n\n${text}\n</document>`);
 }
 
 async function submit(text: string): Promise<string> {
-  const { status, body } = await upload(stack.baseURL, [{ name: `${randomUUID()}.txt`, data: text, type: "text/plain" }]);
+  const title = randomUUID();
+  titles.set(text, title);
+  const { status, body } = await upload(stack.baseURL, [{ name: `${title}.txt`, data: text, type: "text/plain" }]);
   expect(status).toBe(202);
   return body.documents![0].id;
 }

@@ -146,7 +146,7 @@ describe("extractText from text files", () => {
 
   it("decodes UTF-8, drops a BOM and normalises whitespace", async () => {
     const text = await file("notes.txt", "\uFEFFCafé  crème\r\n\r\n\r\n\r\nsecond\t\tparagraph  \n");
-    expect(await extractText(text, "text/plain")).toEqual({ text: "Café crème\n\nsecond paragraph", pages: null, truncated: false });
+    expect(await extractText(text, "text/plain")).toEqual({ text: "Café crème\n\nsecond paragraph", pages: null, truncated: false, outline: [] });
   });
 
   it("reads UTF-16 text that starts with its byte order mark", async () => {
@@ -169,7 +169,7 @@ describe("extractText from text files", () => {
     // A multi-byte character split by the byte budget is left out, not refused.
     const accents = await file("accents.txt", "é".repeat(5000));
     const cut = await extractText(accents, "text/plain", { maxChars: 1001 });
-    expect(cut).toEqual({ text: "é".repeat(1001), pages: null, truncated: true });
+    expect(cut).toEqual({ text: "é".repeat(1001), pages: null, truncated: true, outline: [] });
     expect((await extractText(long, "text/plain", { maxChars: 10_000_000 })).truncated).toBe(false);
   });
 

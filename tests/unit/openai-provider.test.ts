@@ -107,6 +107,32 @@ describe("OpenAiProvider.summarize", () => {
     expect(user.content).toContain("Ignore all previous instructions");
   });
 
+  it("asks for the summary's form and shows the model the document's title and headings", async () => {
+    const outline = [
+      { title: "Arrivals", level: 1, offset: 0 },
+      { title: "Pilots", level: 2, offset: 30 },
+      { title: "Tide table details", level: 3, offset: 60 },
+    ];
+    await provider().summarize("Ships arrive on Tuesdays. A pilot boards each ship.", { title: "harbour-guide", outline });
+    const [system, user] = fake.requestsTo(CHAT)[0].body.messages!;
+    expect(system.content).toMatch(/first one sentence that says what the document is and names its subject/);
+    expect(system.content).toMatch(/at most 5 key points, one a line, each starting with "• "/);
+    expect(system.content).toMatch(/cover the document's main sections/);
+    expect(user.content).toBe("<document>\n<title>harbour-guide</title>\n<headings>\nArrivals\n  Pilots\n</headings>\n\nShips arrive on Tuesdays. A pilot boards each ship.\n</document>");
+  });
+
+  it("makes a model's list marks the summary's bullets", async () => {
+    const answer = () => "The harbour guide says when ships come.\n- Ships arrive on Tuesdays.\n- A pilot boards each ship.";
+    const listing = new FakeOpenAi({ answer });
+    await listing.start();
+    try {
+      const summary = await provider({ baseURL: listing.baseURL }).summarize("Ships arrive on Tuesdays. A pilot boards each ship.");
+      expect(summary).toBe("The harbour guide says when ships come.\n\n• Ships arrive on Tuesdays.\n• A pilot boards each ship.");
+    } finally {
+      await listing.stop();
+    }
+  });
+
   it("streams a short document's summary: each draft extends the one before, the last is the summary", async () => {
     const drafts: string[] = [];
     const summary = await provider().summarize("A short note about compression and its dictionaries.", { onDraft: (text) => void drafts.push(text) });

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { DocumentOutline } from "@/app/_components/document-outline";
 import { DocumentText } from "@/app/_components/document-text";
 import { LiveDocument } from "@/app/_components/live-document";
 import type { LiveDocumentState } from "@/app/_components/use-live-document";
@@ -46,10 +47,11 @@ function liveState(document: DocumentDetail): LiveDocumentState {
   return { id, title, filename, mimeType, size, status, stage, progress, error, retryable, summary, summaryDraft, createdAt };
 }
 
-/** Who wrote the summary shown: "provider (model)". */
+/** Which kind of summary is shown: sentences of the document (the local provider), or a model's writing, by the model's name. */
 function provenance({ provider, summaryModel }: DocumentDetail): string | null {
   if (!provider) return null;
-  return summaryModel ? `${provider} (${summaryModel})` : provider;
+  if (provider === "local") return "Picked from the document's own sentences";
+  return `Written by the language model ${summaryModel ?? provider}`;
 }
 
 export async function generateMetadata({ params }: DocumentPageProps): Promise<Metadata> {
@@ -92,6 +94,7 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
 
       <LiveDocument document={liveState(document)} provenance={provenance(document)} />
 
+      {textLength > 0 && document.outline.length > 0 ? <DocumentOutline outline={document.outline} /> : null}
       {document.status === "done" ? <Similar document={document} similarity={similarity} /> : null}
       {/* Shown once the text has been read, whatever happened after; keyed so a new reading starts closed. */}
       {textLength > 0 ? <DocumentText key={textLength} id={document.id} total={textLength} /> : null}

@@ -1,0 +1,2 @@
+export { summarizeLocally } from "./summarize";
+export type { LocalSummaryOptions } from "./summarize";
