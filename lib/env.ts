@@ -53,6 +53,10 @@ const schema = z.object({
   MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2_000_000),
   // Files one owner may upload per minute (a sliding window in Redis, shared by every web process).
   UPLOAD_FILES_PER_MINUTE: z.coerce.number().int().positive().default(200),
+  // Bytes of request bodies one owner may send per minute, refused and aborted uploads included.
+  UPLOAD_BYTES_PER_MINUTE: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
+  // Bytes of files one owner may keep, unless an administrator set a quota of their own; unset: no quota.
+  USER_STORAGE_QUOTA_BYTES: z.coerce.number().int().positive().optional(),
   // The BullMQ prefix: a hash tag ({name}) keeps a flow's queues in one Redis Cluster slot.
   QUEUE_PREFIX: z
     .string()

@@ -30,6 +30,20 @@ export class ForbiddenError extends DomainError {}
 /** A file or a request is larger than allowed. */
 export class TooLargeError extends DomainError {}
 
+/** An upload does not fit the owner's storage quota; says how much of it is left. */
+export class QuotaExceededError extends TooLargeError {
+  constructor(
+    message: string,
+    readonly quotaBytes: number,
+    readonly remainingBytes: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The place files are kept has no room for this one. */
+export class StorageFullError extends DomainError {}
+
 /** A file's content is of a type the app does not read. */
 export class UnsupportedTypeError extends DomainError {}
 

@@ -36,6 +36,11 @@ export interface ServerToClientEvents {
   "document:progress": (payload: DocumentProgress) => void;
   "document:summary": (payload: DocumentSummaryEvent) => void;
   "document:deleted": (payload: { id: string }) => void;
+  /**
+   * Events may have been lost (a process lost its Redis connection for a while and has it back):
+   * read the state of what is shown again.
+   */
+  "events:missed": () => void;
 }
 
 /** A followed document's state now, with the summary being written (if any). */

@@ -5,6 +5,8 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  QuotaExceededError,
+  StorageFullError,
   TooLargeError,
   TooManyRequestsError,
   UnsupportedTypeError,
@@ -31,7 +33,14 @@ const STATUSES: [new (...args: never[]) => DomainError, number][] = [
   [TooLargeError, 413],
   [UnsupportedTypeError, 415],
   [TooManyRequestsError, 429],
+  [StorageFullError, 507],
 ];
+
+/** What an error adds to its JSON answer beside `error`: a quota's size and what is left of it. */
+function detailsOf(error: unknown): Record<string, unknown> {
+  if (error instanceof QuotaExceededError) return { quotaBytes: error.quotaBytes, remainingBytes: error.remainingBytes };
+  return {};
+}
 
 /** The status and headers an error answers with, or null for an unexpected error (a 500). */
 export function statusOf(error: unknown): { status: number; headers: Record<string, string> } | null {
@@ -45,7 +54,7 @@ export function statusOf(error: unknown): { status: number; headers: Record<stri
 /** A JSON error response; internal error text never reaches the client. */
 export function errorResponse(error: unknown): Response {
   const known = statusOf(error);
-  if (known) return Response.json({ error: (error as Error).message }, known);
+  if (known) return Response.json({ error: (error as Error).message, ...detailsOf(error) }, known);
   logger.error("request failed", { error: (error as Error)?.stack ?? String(error) });
   return Response.json({ error: "Something went wrong on our side. Please try again." }, { status: 500 });
 }

@@ -40,6 +40,23 @@ export function createFailFastConnection(): RedisClient {
   return connect({ maxRetriesPerRequest: 2, connectTimeout: 5_000 });
 }
 
+/**
+ * Calls `then` each time the connection is whole again after part of it was lost (not on its
+ * first connect): a server's connection ready again, or a cluster's node back.
+ */
+export function onReconnect(redis: RedisClient, then: () => void): void {
+  const [lostOn, backOn] = redis instanceof Cluster ? ["-node", "+node"] : ["close", "ready"];
+  let lost = false;
+  redis.on(lostOn, () => {
+    lost = true;
+  });
+  redis.on(backOn, () => {
+    if (!lost) return;
+    lost = false;
+    then();
+  });
+}
+
 const cache = globalThis as unknown as { sharedRedis?: RedisClient };
 
 /** The process's general fail-fast Redis client, closed by `closeAll()`. */

@@ -5,7 +5,7 @@
 import { Emitter } from "@socket.io/redis-emitter";
 import { closeOnExit } from "./connections";
 import { credentialRoom, ownerRoom, type DocumentProgress, type DocumentSummaryEvent, type ServerToClientEvents } from "./events";
-import { createFailFastConnection, REDIS_NAMESPACE } from "./redis";
+import { createFailFastConnection, onReconnect, REDIS_NAMESPACE } from "./redis";
 
 /** The Redis channel prefix shared by the emitter and the web processes' adapter (plain channels: every cluster node relays them). */
 export const SOCKET_CHANNEL_KEY = `${REDIS_NAMESPACE}-socket.io`;
@@ -15,7 +15,10 @@ const cache = globalThis as unknown as { emitter?: Emitter<ServerToClientEvents>
 function emitter(): Emitter<ServerToClientEvents> {
   if (!cache.emitter) {
     const redis = createFailFastConnection();
-    cache.emitter = new Emitter<ServerToClientEvents>(redis, { key: SOCKET_CHANNEL_KEY });
+    const emitter = new Emitter<ServerToClientEvents>(redis, { key: SOCKET_CHANNEL_KEY });
+    cache.emitter = emitter;
+    // Events sent while Redis was away are lost: once it is back, every browser reads its state again.
+    onReconnect(redis, () => emitter.emit("events:missed"));
     closeOnExit("socket emitter", async () => {
       cache.emitter = undefined;
       await redis.quit().catch(() => redis.disconnect());

@@ -13,7 +13,7 @@ import { prisma } from "./db";
 import { credentialRoom, ownerRoom, type ClientToServerEvents, type FollowAnswer, type ServerToClientEvents } from "./events";
 import { logger } from "./logger";
 import { idSchema } from "./pipeline/ids";
-import { createBlockingConnection } from "./redis";
+import { createBlockingConnection, onReconnect } from "./redis";
 import { SOCKET_CHANNEL_KEY } from "./socket-emitter";
 
 interface SocketData {
@@ -66,6 +66,8 @@ export function createSocketServer(httpServer: HttpServer): { io: SocketServer; 
   const pub = createBlockingConnection();
   const sub = createBlockingConnection();
   const io: SocketServer = new Server(httpServer, { adapter: createAdapter(pub, sub, { key: SOCKET_CHANNEL_KEY }), serveClient: false });
+  // While the subscription was down, events for this process's connections were lost: they read their state again.
+  onReconnect(sub, () => io.local.emit("events:missed"));
   io.use((socket, next) => {
     const { headers, auth } = socket.handshake;
     const credentials = { cookie: headers.cookie, authorization: headers.authorization, token: (auth as { token?: unknown })?.token };

@@ -7,10 +7,11 @@ import Busboy from "busboy";
 import { randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { env } from "./env";
-import { DomainError, InvalidInputError, TooLargeError, UnsupportedTypeError } from "./errors";
+import { DomainError, InvalidInputError, StorageFullError, TooLargeError, UnsupportedTypeError } from "./errors";
 import { formatList } from "./parsing/formats";
 import { DETECT_HEAD_BYTES, detectType, type SupportedMimeType } from "./parsing/detect";
 import { fileStorage } from "./storage";
+import { isStorageFull } from "./storage/types";
 
 export interface ReceivedFile {
   storageKey: string;
@@ -68,6 +69,25 @@ async function storeInto(part: StoredPart, source: Readable): Promise<void> {
   Object.assign(part, stored, { head: keeper.head() });
 }
 
+/**
+ * Limits an upload's caller checks while it streams in: each is called with the running total of
+ * the request's bytes (the whole body, or the files' contents) and throws to refuse the request,
+ * which then keeps nothing.
+ */
+export interface UploadWatch {
+  bodyBytes?(total: number): void;
+  fileBytes?(total: number): void;
+}
+
+const STORAGE_FULL = "There is no room left to store this upload. Nothing was kept: free some space, then upload again.";
+
+/** The error a request answers with: a domain error as it is, a full store as such, anything else as an interrupted upload. */
+function refusalOf(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (isStorageFull(error)) return new StorageFullError(STORAGE_FULL);
+  return new InvalidInputError("The upload was interrupted or malformed.");
+}
+
 /** Removes the stored files of received or refused parts. */
 export function removeReceived(parts: { storageKey: string }[]): Promise<unknown> {
   return Promise.all(parts.map((part) => fileStorage().remove(part.storageKey)));
@@ -76,7 +96,9 @@ export function removeReceived(parts: { storageKey: string }[]): Promise<unknown
 /** Stores one file from a stream (for imports); null, with nothing kept, when its type is unsupported. */
 export async function storeFile(source: Readable, filename: string): Promise<ReceivedFile | null> {
   const part = newPart(filename);
-  await storeInto(part, source);
+  await storeInto(part, source).catch((error: unknown) => {
+    throw isStorageFull(error) ? new StorageFullError(STORAGE_FULL) : error;
+  });
   const type = await detectType(part.head, part.filename);
   if (!type) {
     await fileStorage().remove(part.storageKey);
@@ -86,12 +108,12 @@ export async function storeFile(source: Readable, filename: string): Promise<Rec
 }
 
 /** Streams the request's `files` parts to storage; throws InvalidInputError, TooLargeError or UnsupportedTypeError and keeps nothing on refusal. */
-export async function receiveUpload(request: Request): Promise<ReceivedFile[]> {
+export async function receiveUpload(request: Request, watch: UploadWatch = {}): Promise<ReceivedFile[]> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data") || !request.body) {
     throw new InvalidInputError("Send the files as multipart/form-data, in parts named \"files\".");
   }
-  const parts = await streamParts(request, contentType);
+  const parts = await streamParts(request, contentType, watch);
   try {
     if (parts.length === 0) throw new InvalidInputError("No files were sent: add one or more parts named \"files\".");
     const tooLarge = parts.find((part) => part.truncated);
@@ -114,7 +136,7 @@ export async function receiveUpload(request: Request): Promise<ReceivedFile[]> {
   }
 }
 
-function streamParts(request: Request, contentType: string): Promise<StoredPart[]> {
+function streamParts(request: Request, contentType: string, watch: UploadWatch): Promise<StoredPart[]> {
   return new Promise((resolve, reject) => {
     let busboy: Busboy.Busboy;
     try {
@@ -134,6 +156,15 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
     const open = new Set<Readable>();
     let tooMany = false;
     let failed = false;
+    let fileBytes = 0;
+    // Runs a watch with a total; its refusal fails the request.
+    const checked = (check: ((total: number) => void) | undefined, total: number) => {
+      try {
+        check?.(total);
+      } catch (error) {
+        fail(error);
+      }
+    };
 
     busboy.on("file", (field, file, info) => {
       if (field !== "files") {
@@ -147,7 +178,9 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
       file.on("limit", () => {
         part.truncated = true;
       });
-      writes.push(storeInto(part, file));
+      if (watch.fileBytes) file.on("data", (chunk: Buffer) => checked(watch.fileBytes, (fileBytes += chunk.length)));
+      // A store that refuses (a full disk) fails the request at once: its part would otherwise stall the body.
+      writes.push(storeInto(part, file).catch((error: unknown) => (fail(error), Promise.reject(error))));
     });
     busboy.on("filesLimit", () => {
       tooMany = true;
@@ -170,15 +203,13 @@ function streamParts(request: Request, contentType: string): Promise<StoredPart[
       const cause = error instanceof Error ? error : new Error(String(error));
       source.unpipe(busboy);
       for (const file of open) file.destroy(cause);
-      void Promise.allSettled(writes).then(() =>
-        removeReceived(parts).finally(() =>
-          reject(error instanceof DomainError ? error : new InvalidInputError("The upload was interrupted or malformed.")),
-        ),
-      );
+      void Promise.allSettled(writes).then(() => removeReceived(parts).finally(() => reject(refusalOf(error))));
     };
 
     const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
     source.on("error", fail);
+    let bodyBytes = 0;
+    if (watch.bodyBytes) source.on("data", (chunk: Buffer) => checked(watch.bodyBytes, (bodyBytes += chunk.length)));
     // A body that ends early (a client that went away) ends busboy inside a part: busboy errors.
     source.on("aborted", () => fail(new Error("the client went away")));
     source.pipe(busboy);

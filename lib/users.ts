@@ -10,6 +10,7 @@ import { env } from "./env";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors";
 import { isUniqueViolation } from "./prisma-errors";
 import { forgetSetupToken, setupTokenMatches } from "./setup-token";
+import { effectiveQuota, storageUsed } from "./storage-quota";
 import { disconnectCredential } from "./socket-emitter";
 
 /** The owner of documents uploaded before accounts existed; the first admin takes them over. */
@@ -38,6 +39,12 @@ export interface UserInfo extends CurrentUser {
   createdAt: string;
   /** Whether an administrator disabled the account. */
   disabled: boolean;
+  /** The quota an administrator set for this person (bytes); null: the installation's default applies. */
+  storageQuotaBytes: number | null;
+  /** The quota that applies (their own or the installation's); null: none. */
+  effectiveQuotaBytes: number | null;
+  /** The bytes of this person's files. */
+  storageUsedBytes: number;
 }
 
 export const tokenSchema = z.object({
@@ -132,9 +139,29 @@ export async function signIn(email: string, password: string): Promise<CurrentUs
   return user && ok ? toCurrentUser(user) : null;
 }
 
+type UserRow = NonNullable<Awaited<ReturnType<typeof prisma.user.findUnique>>>;
+
+function toUserInfo(user: UserRow, storageUsedBytes: number): UserInfo {
+  return {
+    ...toCurrentUser(user),
+    createdAt: user.createdAt.toISOString(),
+    disabled: user.disabledAt !== null,
+    storageQuotaBytes: user.storageQuotaBytes === null ? null : Number(user.storageQuotaBytes),
+    effectiveQuotaBytes: effectiveQuota(user.storageQuotaBytes),
+    storageUsedBytes,
+  };
+}
+
+/** One person as an administrator sees them. */
+export async function userInfo(userId: string): Promise<UserInfo> {
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  return toUserInfo(user, (await storageUsed([userId])).get(userId) ?? 0);
+}
+
 export async function listUsers(): Promise<UserInfo[]> {
   const users = await prisma.user.findMany({ orderBy: { createdAt: "asc" } });
-  return users.map((u) => ({ ...toCurrentUser(u), createdAt: u.createdAt.toISOString(), disabled: u.disabledAt !== null }));
+  const used = await storageUsed(users.map((user) => user.id));
+  return users.map((user) => toUserInfo(user, used.get(user.id) ?? 0));
 }
 
 function toTokenInfo(token: { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null }): ApiTokenInfo {
@@ -207,8 +234,14 @@ export async function setDisabled(adminId: string, userId: string, disabled: boo
   const { count } = await prisma.user.updateMany({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
   if (count === 0) throw new NotFoundError("Person not found");
   if (disabled) await disconnectAll(userId);
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
-  return { ...toCurrentUser(user), createdAt: user.createdAt.toISOString(), disabled: user.disabledAt !== null };
+  return userInfo(userId);
+}
+
+/** Sets a person's own storage quota in bytes (an administrator's own included), or clears it (null) so the default applies. */
+export async function setStorageQuota(userId: string, bytes: number | null): Promise<UserInfo> {
+  const { count } = await prisma.user.updateMany({ where: { id: userId }, data: { storageQuotaBytes: bytes === null ? null : BigInt(bytes) } });
+  if (count === 0) throw new NotFoundError("Person not found");
+  return userInfo(userId);
 }
 
 /** Removes a person: their sessions and tokens stop at once; `removeDocuments` removes each of their documents first. */

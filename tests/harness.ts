@@ -44,14 +44,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Creates (or re-creates) a migrated database beside the test database, for a stack of its own; returns its URL. */
-export async function freshDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+/**
+ * Creates (or re-creates) a migrated database beside the test database (or on the server that
+ * `serverUrl` reaches), for a stack of its own; returns its URL.
+ */
+export async function freshDatabase(name: string, serverUrl = TEST_DATABASE_URL): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   await migrate(url.toString());
   return url.toString();
@@ -183,6 +186,7 @@ export async function startStack(
     RECONCILE_STALE_AFTER_MS: "4000",
     // High enough that no suite meets the upload rate limit unless it lowers it.
     UPLOAD_FILES_PER_MINUTE: "100000",
+    UPLOAD_BYTES_PER_MINUTE: String(100 * 1024 * 1024 * 1024),
     // The first account's one-time token, as `npm start` prints it in a link.
     SETUP_TOKEN: randomBytes(18).toString("base64url"),
     // Live connections of ended credentials close within a second or two (the tests wait for it).
@@ -238,18 +242,19 @@ export interface OwnStack {
 /**
  * Starts a stack on a database of its own, `database`, made afresh beside the test database, with
  * `env` added (a REDIS_URL in it gives the stack its own Redis), and makes its admin the one the
- * test client signs in as. With `{ watch: true }`, also connects a progress watcher to it; `worker`
- * and `webMachine` are startStack's.
+ * test client signs in as. With `{ watch: true }`, also connects a progress watcher to it;
+ * `databaseServer` makes the database on another PostgreSQL server; `worker` and `webMachine`
+ * are startStack's.
  */
-type OwnStackOptions = { worker?: boolean; webMachine?: string };
+type OwnStackOptions = { worker?: boolean; webMachine?: string; databaseServer?: string };
 export function startOwnStack(database: string, env: Record<string, string>, options: OwnStackOptions & { watch: true }): Promise<OwnStack & { watcher: ProgressWatcher }>;
 export function startOwnStack(database: string, env: Record<string, string>, options?: OwnStackOptions & { watch?: false }): Promise<OwnStack>;
 export async function startOwnStack(
   database: string,
   env: Record<string, string>,
-  { watch = false, ...stackOptions }: OwnStackOptions & { watch?: boolean } = {},
+  { watch = false, databaseServer, ...stackOptions }: OwnStackOptions & { watch?: boolean } = {},
 ): Promise<OwnStack & { watcher?: ProgressWatcher }> {
-  const stack = await startStack({ DATABASE_URL: await freshDatabase(database), ...env }, stackOptions);
+  const stack = await startStack({ DATABASE_URL: await freshDatabase(database, databaseServer), ...env }, stackOptions);
   setDefaultToken(stack.admin!.token);
   const watcher = watch
     ? await ProgressWatcher.connect(stack.baseURL).catch(async (error: unknown) => {

@@ -8,7 +8,7 @@ import { getSocket, type DocsumSocket } from "./socket";
 const POLL_INTERVAL_MS = 3000;
 
 export interface DocumentEventHandlers {
-  /** On every (re)connect; at once when the socket is already connected. */
+  /** On every (re)connect, and when the server says events may have been lost; at once when the socket is already connected. */
   connect(socket: DocsumSocket): void;
   progress(event: DocumentProgress): void;
   /** A summary being written, or its final text. */
@@ -45,6 +45,7 @@ export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): 
     socket.on("document:progress", progress);
     socket.on("document:summary", summary);
     socket.on("document:deleted", deleted);
+    socket.on("events:missed", connect);
     if (socket.connected) connect();
     return () => {
       socket.off("connect", connect);
@@ -52,6 +53,7 @@ export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): 
       socket.off("document:progress", progress);
       socket.off("document:summary", summary);
       socket.off("document:deleted", deleted);
+      socket.off("events:missed", connect);
     };
   }, []);
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { formatBytes } from "@/lib/format";
 import type { UserInfo } from "@/lib/users";
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
@@ -22,7 +23,7 @@ export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; self
         method: "POST",
         json: { email: data.get("email"), password: data.get("password"), admin: data.get("admin") === "on" },
       });
-      setUsers((list) => [...list, { ...user, createdAt: new Date().toISOString(), disabled: false }]);
+      setUsers((list) => [...list, user]);
       setAdded(user.email);
       form.reset();
     } catch (e) {
@@ -30,14 +31,21 @@ export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; self
     }
   }
 
-  async function setDisabled(user: UserInfo, disabled: boolean) {
+  async function change(user: UserInfo, json: { disabled?: boolean; storageQuotaBytes?: number | null }) {
     setError(null);
     try {
-      const { user: updated } = await requestJson<{ user: UserInfo }>(`/api/users/${user.id}`, { method: "PATCH", json: { disabled } });
+      const { user: updated } = await requestJson<{ user: UserInfo }>(`/api/users/${user.id}`, { method: "PATCH", json });
       setUsers((list) => list.map((u) => (u.id === user.id ? updated : u)));
     } catch (e) {
       setError((e as Error).message);
     }
+  }
+
+  /** The quota form: megabytes, or empty for the installation's default. */
+  function saveQuota(user: UserInfo, event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const megabytes = String(new FormData(event.currentTarget).get("quota") ?? "").trim();
+    void change(user, { storageQuotaBytes: megabytes === "" ? null : Math.round(Number(megabytes) * 1024 * 1024) });
   }
 
   async function remove(user: UserInfo) {
@@ -63,10 +71,31 @@ export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; self
               {user.email}
               {user.isAdmin ? " (administrator)" : ""}
               {user.disabled ? " (disabled)" : ""}
+              <span className="muted" data-testid="storage-use">
+                {" · "}
+                {formatBytes(user.storageUsedBytes)} stored
+                {user.effectiveQuotaBytes === null ? "" : ` of ${formatBytes(user.effectiveQuotaBytes)}`}
+              </span>
             </span>
+            <form className="inline-form" aria-label={`Storage quota of ${user.email}`} onSubmit={(event) => saveQuota(user, event)}>
+              <label>
+                Quota (MB)
+                <input
+                  type="number"
+                  name="quota"
+                  min="0.1"
+                  step="any"
+                  placeholder="default"
+                  defaultValue={user.storageQuotaBytes === null ? "" : String(Math.round((user.storageQuotaBytes / (1024 * 1024)) * 10) / 10)}
+                />
+              </label>
+              <button type="submit" className="button button-secondary">
+                Save quota
+              </button>
+            </form>
             {user.id === selfId ? null : (
               <span className="person-actions">
-                <button type="button" className="button button-secondary" onClick={() => void setDisabled(user, !user.disabled)}>
+                <button type="button" className="button button-secondary" onClick={() => void change(user, { disabled: !user.disabled })}>
                   {user.disabled ? `Enable ${user.email}` : `Disable ${user.email}`}
                 </button>
                 <button type="button" className="button button-danger" onClick={() => void remove(user)}>

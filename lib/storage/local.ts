@@ -1,10 +1,11 @@
 /**
  * The `local` driver: a folder of this machine (STORAGE_DIR), one file per key. A file is
  * written under a temporary name and renamed once complete; derived files live in
- * `.derived/<key>/`, so removing a key removes them in one step.
+ * `.derived/<key>/`, so removing a key removes them in one step. Files are readable by their
+ * owner only (0600) in folders only their owner can open (0700).
  */
 import { constants, createWriteStream } from "node:fs";
-import { access, mkdir, open, opendir, rename, rm, stat } from "node:fs/promises";
+import { access, chmod, mkdir, open, opendir, rename, rm, stat } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -12,6 +13,8 @@ import { measuring, verify } from "./streams";
 import { parseKey, StorageObjectMissingError, type FileStorage } from "./types";
 
 const DERIVED_DIR = ".derived";
+const FILE_MODE = 0o600;
+const FOLDER_MODE = 0o700;
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ENOENT";
 
 export function createLocalStorage({ dir }: { dir: string }): FileStorage {
@@ -44,10 +47,10 @@ export function createLocalStorage({ dir }: { dir: string }): FileStorage {
     async put(key, source, expected) {
       const target = pathOf(key);
       const partial = `${target}.${randomUUID()}.partial`;
-      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true, mode: FOLDER_MODE });
       const measure = measuring(source);
       try {
-        await pipeline(measure.stream, createWriteStream(partial));
+        await pipeline(measure.stream, createWriteStream(partial, { mode: FILE_MODE }));
         verify(key, expected, measure.result());
         await rename(partial, target);
         return measure.result();
@@ -111,7 +114,11 @@ export function createLocalStorage({ dir }: { dir: string }): FileStorage {
     },
 
     async check() {
-      await mkdir(root, { recursive: true });
+      await mkdir(root, { recursive: true, mode: FOLDER_MODE });
+      // A folder made before files were private is made private now (when it is ours to change).
+      await chmod(root, FOLDER_MODE).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPERM") throw error;
+      });
       await access(root, constants.R_OK | constants.W_OK);
     },
 

@@ -81,3 +81,12 @@ export class StorageIntegrityError extends Error {
     super(`Object "${key}" arrived as ${actual.size} bytes, sha256 ${actual.sha256}; expected ${expected.size ?? "any size"}, sha256 ${expected.sha256 ?? "any"}`);
   }
 }
+
+/** Whether a storage failure means the store is out of room (a full disk or quota, PostgreSQL's disk_full), through any causes. */
+export function isStorageFull(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 8; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === "ENOSPC" || code === "EDQUOT" || code === "53100") return true;
+  }
+  return false;
+}

@@ -168,6 +168,16 @@ export async function ensurePostgres({ dataDir = path.join(DATA_DIR, 'postgres')
     log(`PostgreSQL of this installation already runs on 127.0.0.1:${port}: reusing it`);
     return { url, stop: async () => {}, startedByUs: false };
   }
+  const { stop } = startCluster(dir, port, password);
+  return { url, stop, startedByUs: true };
+}
+
+/**
+ * Creates (if needed) and starts a PostgreSQL cluster in `dir` on 127.0.0.1:`port` that asks for
+ * `password` (scram-sha-256). Returns stop() (clean), crash() (immediate mode: no checkpoint, as
+ * a crash would leave it) and start().
+ */
+function startCluster(dir, port, password) {
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
     log(`creating a PostgreSQL cluster in ${dir}`);
     const pwfile = path.join(dir, '..', `.pgpass-init-${process.pid}`);
@@ -181,15 +191,36 @@ export async function ensurePostgres({ dataDir = path.join(DATA_DIR, 'postgres')
   }
   const logFile = path.join(dir, 'server.log');
   const opts = `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1`;
-  const started = sh(pgBin('pg_ctl'), ['-D', dir, '-l', logFile, '-w', '-o', opts, 'start'], { asPostgres: true });
-  if (!started.ok) throw new Error(`PostgreSQL did not start (${started.err || started.out}). End of ${logFile}:\n${tail(logFile)}`);
+  const start = () => {
+    const started = sh(pgBin('pg_ctl'), ['-D', dir, '-l', logFile, '-w', '-o', opts, 'start'], { asPostgres: true });
+    if (!started.ok) throw new Error(`PostgreSQL did not start (${started.err || started.out}). End of ${logFile}:\n${tail(logFile)}`);
+  };
+  const stopAs = (mode) => must(pgBin('pg_ctl'), ['-D', dir, '-m', mode, '-w', 'stop'], { asPostgres: true });
+  start();
   requirePassword(dir, port, password);
   log(`PostgreSQL started on 127.0.0.1:${port} (data in ${dir})`);
-  const stop = async () => {
-    must(pgBin('pg_ctl'), ['-D', dir, '-m', 'fast', '-w', 'stop'], { asPostgres: true });
-    log('PostgreSQL stopped');
+  return {
+    async stop() {
+      stopAs('fast');
+      log('PostgreSQL stopped');
+    },
+    async crash() {
+      stopAs('immediate');
+    },
+    async start() {
+      start();
+    },
   };
-  return { url, stop, startedByUs: true };
+}
+
+/**
+ * A PostgreSQL server of its own in `dataDir` on `port`, asking for `password`: for tests that
+ * stop and restart their database server. Returns { url(dbName), stop(), crash(), start() }.
+ */
+export function startOwnPostgres({ dataDir, port, password }) {
+  const dir = prepareDataDir(dataDir);
+  const cluster = startCluster(dir, port, password);
+  return { url: (db) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`, ...cluster };
 }
 
 /**

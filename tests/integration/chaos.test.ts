@@ -1,24 +1,29 @@
 /**
  * No document is ever lost: 60 documents, the worker killed with SIGKILL three times at random
- * moments and restarted, then Redis restarted once. Every document ends done, none twice.
- * `npm run chaos` runs the bigger version (500 documents, 20 kills) for the benchmark notes.
+ * moments and restarted, then Redis restarted once, then PostgreSQL stopped in immediate mode (as
+ * a crash would) and started again, with the web and the worker running. Every document ends
+ * done, none twice; while the database is away the health check says so, and the web answers
+ * again soon after it is back. `npm run chaos` runs the bigger version (500 documents, 20 kills)
+ * for the benchmark notes.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { distinctDocuments } from "../fixtures";
-import { startOwnStack, type Stack } from "../harness";
+import { startOwnPostgres, type OwnPostgres } from "../../scripts/lib/services.mjs";
+import { freePort, startOwnStack, type Stack } from "../harness";
 import { listDocuments, upload, waitForSimilarityIdle } from "./client";
 
 const DOCUMENTS = Number(process.env.CHAOS_DOCUMENTS ?? 60);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 3);
-// Its own database; CHAOS_DATABASE names another where several checkouts share one server.
-const CHAOS_DB = process.env.CHAOS_DATABASE ?? "docsum_chaos";
+const CHAOS_DB = "docsum_chaos";
 
+let postgresDir: string;
+let postgres: OwnPostgres;
 let redisDir: string;
 let redisPort: number;
 let redis: ChildProcess;
@@ -44,7 +49,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 beforeAll(async () => {
-  // Its own Redis (to restart it) and its own database.
+  // Its own Redis and its own PostgreSQL server, to restart them.
+  postgresDir = await mkdtemp(path.join(tmpdir(), "chaos-postgres-"));
+  postgres = startOwnPostgres({ dataDir: path.join(postgresDir, "data"), port: await freePort(), password: randomBytes(18).toString("base64url") });
   redisDir = await mkdtemp(path.join(tmpdir(), "chaos-redis-"));
   redisPort = 20000 + Math.floor(Math.random() * 20000);
   redis = await startRedis();
@@ -57,15 +64,22 @@ beforeAll(async () => {
     RECONCILE_STALE_AFTER_MS: "6000",
     // Every document keeps SIMILAR_LIMIT neighbours, related or not: the lists are what is checked.
     SIMILAR_MIN_SCORE: "0",
-  }));
+  }, { databaseServer: postgres.url("postgres") }));
   databaseUrl = stack.env.DATABASE_URL;
 });
 
 afterAll(async () => {
   await close?.();
   if (redis) await stopRedis(redis);
+  if (postgres) await postgres.stop();
   await rm(redisDir, { recursive: true, force: true });
+  await rm(postgresDir, { recursive: true, force: true });
 });
+
+async function health(): Promise<{ status: number; body: { ok: boolean; database: boolean; redis: boolean; error?: string } }> {
+  const response = await fetch(`${stack.baseURL}/api/health`);
+  return { status: response.status, body: await response.json() };
+}
 
 it("finishes every document once despite worker kills and a Redis restart", { timeout: 420_000 + DOCUMENTS * 2_000 }, async () => {
   const files = await distinctDocuments(DOCUMENTS);
@@ -91,6 +105,17 @@ it("finishes every document once despite worker kills and a Redis restart", { ti
   await sleep(1_000);
   await stopRedis(redis);
   redis = await startRedis();
+
+  // Then PostgreSQL, as a crash would stop it: the health check names it while it is away.
+  await sleep(1_000);
+  await postgres.crash();
+  await expect.poll(async () => (await health()).status, { timeout: 10_000 }).toBe(503);
+  expect((await health()).body).toMatchObject({ ok: false, database: false, redis: true, error: "database unreachable" });
+  await sleep(2_000);
+  await postgres.start();
+  // The web answers again within seconds of the database being back.
+  await expect.poll(async () => (await health()).status, { timeout: 15_000, interval: 250 }).toBe(200);
+  expect((await listDocuments(stack.baseURL)).length).toBe(DOCUMENTS);
 
   // Read over HTTP until nothing is left running.
   const deadline = Date.now() + 360_000 + DOCUMENTS * 2_000;

@@ -151,6 +151,17 @@ export class ProgressWatcher {
       record(this.summaries, event);
       wake();
     });
+    // As a browser does: events may have been lost, so each document followed so far is read again.
+    this.socket.on("events:missed", () => {
+      for (const id of this.events.keys()) {
+        void this.follow(id).then((answer) => {
+          if (!answer.ok) return;
+          const { summaryDraft: _draft, ...state } = answer.document;
+          record(this.events, state);
+          wake();
+        });
+      }
+    });
   }
 
   /** Connects and resolves once the server accepted the connection. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { readBody, withUser } from "@/lib/route";
-import { createUser, credentialsSchema, listUsers } from "@/lib/users";
+import { createUser, credentialsSchema, listUsers, userInfo } from "@/lib/users";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +15,8 @@ export const GET = withUser(async () => Response.json({ users: await listUsers()
 export const POST = withUser(
   async (request) => {
     const { admin, ...credentials } = await readBody(request, newUserSchema);
-    return Response.json({ user: await createUser(credentials, { admin }) }, { status: 201 });
+    const { id } = await createUser(credentials, { admin });
+    return Response.json({ user: await userInfo(id) }, { status: 201 });
   },
   { admin: true },
 );

@@ -9,6 +9,7 @@ import type { LiveDocumentState } from "@/app/_components/use-live-document";
 import type { DocumentDetail, SimilarityStatus } from "@/lib/document-types";
 import { getDocumentDetail, getDocumentText, getSimilarityStatus } from "@/lib/documents";
 import { NotFoundError } from "@/lib/errors";
+import { formatBytes } from "@/lib/format";
 import { pageUser } from "@/lib/page-user";
 import { formatTypeName } from "@/lib/parsing/formats";
 import { stageLabel } from "@/lib/pipeline/table";
@@ -31,11 +32,6 @@ const loadDocument = cache(async (id: string): Promise<DocumentDetail> => {
     throw error;
   }
 });
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  return `${(bytes / 1024).toFixed(1)} KB`;
-}
 
 function DateFact({ iso }: { iso: string | null }) {
   if (!iso) return <>—</>;
@@ -79,7 +75,7 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
         <dt>Type</dt>
         <dd>{formatTypeName(document.mimeType)}</dd>
         <dt>Size</dt>
-        <dd>{formatSize(document.size)}</dd>
+        <dd>{formatBytes(document.size)}</dd>
         <dt>Pages</dt>
         <dd>{document.pages ?? "—"}</dd>
         <dt>Uploaded</dt>
