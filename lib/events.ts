@@ -43,8 +43,8 @@ export interface ServerToClientEvents {
   "events:missed": () => void;
 }
 
-/** A followed document's state now, with the summary being written (if any). */
-export type FollowedDocument = DocumentProgress & { summaryDraft: SummaryDraft | null };
+/** A followed document's state now, with its last complete summary and the one being written (if any). */
+export type FollowedDocument = DocumentProgress & { summary: string | null; summaryDraft: SummaryDraft | null };
 
 /** The answer to `document:follow`: the document's state now, or why not. */
 export type FollowAnswer = { ok: true; document: FollowedDocument } | { ok: false; error: string };

@@ -30,7 +30,7 @@ async function follow(ownerId: string, id: unknown): Promise<FollowAnswer> {
   if (!parsed.success) return { ok: false, error: "That is not a document id." };
   const document = await prisma.document.findFirst({
     where: { id: parsed.data, ownerId },
-    select: { id: true, status: true, stage: true, progress: true, error: true, errorRetryable: true },
+    select: { id: true, status: true, stage: true, progress: true, error: true, errorRetryable: true, summary: true },
   });
   if (!document) return { ok: false, error: "Document not found" };
   const { errorRetryable, ...state } = document;

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { DocumentDetail } from "@/lib/document-types";
-import type { DocumentSummaryEvent } from "@/lib/events";
+import type { DocumentSummaryEvent, FollowedDocument } from "@/lib/events";
 import { isActive } from "@/lib/pipeline/statuses";
 import { requestJson } from "./json-fetch";
 import { applyProgress, type DocumentUpdate, type LiveItem } from "./live-list";
@@ -17,7 +17,7 @@ export type LiveDocumentState = LiveItem & { summary: string | null };
 type LiveEvent =
   | { kind: "progress"; update: DocumentUpdate }
   | { kind: "summary"; event: DocumentSummaryEvent }
-  | { kind: "read"; document: DocumentDetail };
+  | { kind: "read"; document: DocumentDetail | FollowedDocument };
 
 function applyEvent(current: LiveDocumentState, change: LiveEvent): LiveDocumentState {
   switch (change.kind) {
@@ -55,8 +55,9 @@ export function useLiveDocument(initial: LiveDocumentState): LiveDocumentState {
         unanswered.current = replay;
         socket.emit("document:follow", id, (answer) => {
           if (unanswered.current === replay) unanswered.current = null;
-          // A refusal (not found, trouble on the server) keeps what is shown.
-          if (answer.ok) apply({ kind: "progress", update: answer.document });
+          // A refusal (not found, trouble on the server) keeps what is shown. The answer carries the
+          // summary too: one finished while the connection was away is shown.
+          if (answer.ok) apply({ kind: "read", document: answer.document });
           replay.forEach(apply);
         });
       },

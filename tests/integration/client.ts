@@ -156,7 +156,7 @@ export class ProgressWatcher {
       for (const id of this.events.keys()) {
         void this.follow(id).then((answer) => {
           if (!answer.ok) return;
-          const { summaryDraft: _draft, ...state } = answer.document;
+          const { summaryDraft: _draft, summary: _summary, ...state } = answer.document;
           record(this.events, state);
           wake();
         });

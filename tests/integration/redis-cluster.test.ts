@@ -69,7 +69,11 @@ it("processes documents over the cluster, with live progress, through a node's r
   expect(done()).toBeLessThan(DOCUMENTS);
   await cluster.restart(queueNode, 2_000);
 
-  const final = await watcher.waitForFinal(ids, 200_000);
+  const final = await watcher.waitForFinal(ids, 200_000).catch(async (error: Error) => {
+    // Whether the page would be wrong too: what the database says of the documents still open.
+    const stored = (await listDocuments(stack.baseURL)).filter((d) => d.status !== "done").map((d) => `${d.id}: ${d.status} ${d.stage} ${d.progress}`);
+    throw new Error(`${error.message}\nIn the database, not done: ${stored.join("; ") || "none"}`);
+  });
   expect([...final.values()].filter((event) => event.status !== "done").map((event) => `${event.id}: ${event.status} ${event.error}`)).toEqual([]);
   expect((await listDocuments(stack.baseURL)).map((d) => d.status)).toEqual(Array(DOCUMENTS).fill("done"));
   // Progress within the stages reached the browser side too, not only the final states.
