@@ -100,7 +100,19 @@ test("a document opened while it is processing shows its summary when it finishe
     "The old tape drive is retired at the end of the quarter once the disk archive is verified.",
   ].join(" ");
 
+  // An earlier note on the same subject, done first, so the new one has a similar document of its own.
+  const earlier = `backup-plan-${randomUUID()}`;
+  const earlierText = [
+    `Backup plan ${earlier}.`,
+    "Full backups of the file server run every Sunday night, and incremental backups every night at two o'clock.",
+    "Backups are kept for thirty days on the disk archive; restores are tested once a month on a spare machine.",
+  ].join(" ");
+
   await page.goto("/");
+  await uploadAnswer(page, () =>
+    page.getByLabel("Files to upload").setInputFiles({ name: `${earlier}.txt`, mimeType: "text/plain", buffer: Buffer.from(earlierText) }),
+  );
+  await expect(rowOf(page, earlier)).toContainText("Done", { timeout: PROCESSING_TIMEOUT });
   await uploadAnswer(page, () =>
     page.getByLabel("Files to upload").setInputFiles({ name: `${title}.txt`, mimeType: "text/plain", buffer: Buffer.from(text) }),
   );
@@ -110,7 +122,7 @@ test("a document opened while it is processing shows its summary when it finishe
   // No reload here: the page reads its data again by itself when the document is done.
   await expect(page.getByTestId("summary")).toContainText("backup", { timeout: PROCESSING_TIMEOUT });
   await expect(page.getByText("Status: Done")).toBeVisible();
-  await expect(page.getByTestId("similar-item").first()).toBeVisible();
+  await expect(page.getByTestId("similar-item").filter({ hasText: earlier })).toBeVisible();
 });
 
 test("an empty file and a damaged PDF end as failed, with the reason shown", async ({ page }) => {

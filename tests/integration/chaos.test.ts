@@ -81,7 +81,7 @@ async function health(): Promise<{ status: number; body: { ok: boolean; database
   return { status: response.status, body: await response.json() };
 }
 
-it("finishes every document once despite worker kills and a Redis restart", { timeout: 420_000 + DOCUMENTS * 2_000 }, async () => {
+it("finishes every document once despite worker kills, a Redis restart and a PostgreSQL crash", { timeout: 420_000 + DOCUMENTS * 2_000 }, async () => {
   const files = await distinctDocuments(DOCUMENTS);
   const ids: string[] = [];
   for (let i = 0; i < files.length; i += 10) {
