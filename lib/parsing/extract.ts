@@ -56,6 +56,8 @@ interface RawText {
   storedTitle?: string | null;
   /** Pages without text that OCR is to read (with `findScans`). */
   scans?: number[];
+  /** The deepest heading level whose first heading may be the title (HTML: only an <h1>); none: headings are not titles. */
+  titleHeadingLevel?: number;
 }
 
 /** PDF pages parsed between two progress reports and abort checks. */
@@ -115,8 +117,9 @@ export async function extractTextFromBytes({ bytes, cut }: DocumentBytes, mimeTy
   }
   await opts.onProgress?.(1);
   const outline = buildOutline(text, marked.marks, raw.pdf);
-  // Headings the format marked (not those guessed from plain text or a PDF's bookmarks).
-  const firstHeading = !raw.pdf && marked.marks.some((mark) => mark.level > 0) ? outline.find((entry) => entry.level === 1)?.title : null;
+  // A heading the format marked (never one guessed from plain text or a PDF's bookmarks).
+  const heading = raw.titleHeadingLevel ? marked.marks.find((mark) => mark.level > 0 && mark.level <= raw.titleHeadingLevel!) : undefined;
+  const firstHeading = heading ? text.slice(heading.index).split("\n", 1)[0] : null;
   return { text, pages: raw.pages, truncated, outline, title: documentTitle({ stored: raw.storedTitle, firstHeading }) };
 }
 
@@ -157,18 +160,18 @@ async function extractRaw(bytes: Uint8Array, cut: boolean, mimeType: string, opt
     case "text/plain":
       return { text: decodeText(bytes, cut), pages: null, cut };
     case "text/markdown":
-      return { text: markdownToText(markMarkdownHeadings(decodeText(bytes, cut))), pages: null, cut };
+      return { text: markdownToText(markMarkdownHeadings(decodeText(bytes, cut))), pages: null, cut, titleHeadingLevel: 6 };
     case "text/html": {
       const html = decodeText(bytes, cut);
-      return { text: htmlToText(html), pages: null, cut, storedTitle: htmlTitle(html) };
+      return { text: htmlToText(html), pages: null, cut, storedTitle: htmlTitle(html), titleHeadingLevel: 1 };
     }
     case "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
       const docx = await readDocx(bytes, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
-      return { text: htmlToText(docx.html), pages: null, cut: false, storedTitle: docx.title };
+      return { text: htmlToText(docx.html), pages: null, cut: false, storedTitle: docx.title, titleHeadingLevel: 6 };
     }
     case "application/vnd.oasis.opendocument.text": {
       const odt = readOdt(bytes, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
-      return { text: htmlToText(odt.html), pages: null, cut: false, storedTitle: odt.title };
+      return { text: htmlToText(odt.html), pages: null, cut: false, storedTitle: odt.title, titleHeadingLevel: 6 };
     }
     default:
       if (isImageType(mimeType)) return imageText(opts);
