@@ -23,22 +23,52 @@ export interface OcrSettings {
   signal?: AbortSignal;
 }
 
-/** OCR output kept per page at most: a page of text is a few kilobytes. */
-const MAX_PAGE_OUTPUT = 1024 * 1024;
+/** OCR output kept per page at most: a page of text is a few kilobytes (its TSV some ten times that). */
+const MAX_PAGE_OUTPUT = 8 * 1024 * 1024;
+/**
+ * A page whose words Tesseract is this unsure of on average holds no text: what it "reads" in
+ * noise, a photo or a drawing scores 0–40, printed text 85–95.
+ */
+const MIN_PAGE_CONFIDENCE = 50;
 
 /** The text Tesseract reads on an image (PNG, JPEG, TIFF, WebP: what Leptonica decodes). */
-export function ocrImage(image: Uint8Array, settings: OcrSettings, page = 1): Promise<string> {
-  return runPipeline([tesseract(settings)], image, settings, page);
+export async function ocrImage(image: Uint8Array, settings: OcrSettings, page = 1): Promise<string> {
+  return textOfTsv(await runPipeline([tesseract(settings)], image, settings, page));
 }
 
 /** The text Tesseract reads on page `page` (1-based) of a PDF, rendered in grey at `settings.dpi`. */
-export function ocrPdfPage(pdf: Uint8Array, page: number, settings: OcrSettings): Promise<string> {
+export async function ocrPdfPage(pdf: Uint8Array, page: number, settings: OcrSettings): Promise<string> {
   const render = ["pdftoppm", "-f", String(page), "-l", String(page), "-r", String(settings.dpi), "-gray", "-"];
-  return runPipeline([render, tesseract(settings)], pdf, settings, page);
+  return textOfTsv(await runPipeline([render, tesseract(settings)], pdf, settings, page));
 }
 
+/** Tesseract reading stdin, writing its words with their confidence and place (TSV) to stdout. */
 function tesseract({ languages }: OcrSettings): string[] {
-  return ["tesseract", "stdin", "stdout", "-l", languages, "--psm", "3"];
+  return ["tesseract", "stdin", "stdout", "-l", languages, "--psm", "3", "tsv"];
+}
+
+/**
+ * The text of Tesseract's TSV: words joined into their lines, lines into paragraphs (a blank line
+ * between paragraphs); nothing when the words' mean confidence says they are not text.
+ */
+export function textOfTsv(tsv: string): string {
+  const words: { key: string; paragraph: string; text: string; confidence: number }[] = [];
+  for (const row of tsv.split("\n")) {
+    const cells = row.split("\t");
+    // level 5 is a word: level, page, block, paragraph, line, word, left, top, width, height, confidence, text.
+    if (cells.length < 12 || cells[0] !== "5" || !cells[11].trim()) continue;
+    words.push({ key: cells.slice(1, 5).join(" "), paragraph: cells.slice(1, 4).join(" "), text: cells[11].trim(), confidence: Number(cells[10]) });
+  }
+  if (words.length === 0) return "";
+  const confidence = words.reduce((sum, word) => sum + Math.max(0, word.confidence), 0) / words.length;
+  if (confidence < MIN_PAGE_CONFIDENCE) return "";
+  let text = "";
+  words.forEach((word, i) => {
+    const previous = words[i - 1];
+    if (previous) text += previous.paragraph !== word.paragraph ? "\n\n" : previous.key !== word.key ? "\n" : " ";
+    text += word.text;
+  });
+  return text;
 }
 
 /** Runs `commands` with each one's stdout piped into the next; resolves with the last one's stdout. */
