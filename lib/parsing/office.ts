@@ -78,6 +78,8 @@ export function odfToHtml(xml: string): string {
   const source = bodyStart === -1 ? xml : xml.slice(bodyStart);
   const out: string[] = [];
   const open: string[] = [];
+  /** The ODF blocks open around the current token. */
+  const parents: string[] = [];
   let skipping = 0;
   for (const [, closing, name, attributes = "", selfClosing, text] of source.matchAll(XML_TOKEN)) {
     if (text !== undefined) {
@@ -106,7 +108,12 @@ export function odfToHtml(xml: string): string {
     }
     if (name === "text:tab") out.push("\t");
     else if (name === "text:line-break") out.push("<br>");
-    const tag = ODF_BLOCKS[name];
+    let tag: string | undefined = ODF_BLOCKS[name];
+    if (!tag) continue;
+    if (!selfClosing && !closing) parents.push(name);
+    if (closing) parents.pop();
+    // A list item's paragraph is the item itself: no paragraph of its own (no blank line between items).
+    if (name === "text:p" && parents.at(closing ? -1 : -2)?.startsWith("text:list-")) tag = undefined;
     if (!tag) continue;
     if (selfClosing) out.push(`<${tag}></${tag}>`);
     else out.push(closing ? `</${tag}>` : `<${tag}>`);

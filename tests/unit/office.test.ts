@@ -30,7 +30,7 @@ describe.each([
     expect(pages).toBeNull();
     expect(text).toContain("Version 2.4 makes the ferry timetable easier to read.");
     expect(text).toContain("Times after midnight & before dawn.");
-    expect(text).toMatch(/\* Sunday boats\n+\* A bicycle pier/);
+    expect(text).toContain("* Sunday boats\n* A bicycle pier");
     expect(outline.map(({ title, level }) => [title, level])).toEqual([
       ["Release notes", 1],
       ["New", 2],
