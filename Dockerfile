@@ -3,6 +3,12 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 
+# OCR of scanned pages and photos: Tesseract with its English data, and poppler's pdftoppm to render
+# PDF pages; prlimit (util-linux) for the parser processes' memory limit.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils util-linux \
+  && rm -rf /var/lib/apt/lists/*
+
 COPY package.json package-lock.json ./
 # Exactly the versions of the lock file: `npm ci` or nothing.
 RUN npm ci --no-audit --no-fund

@@ -47,7 +47,7 @@ export async function uploadAnswer(page: Page, act: () => Promise<void>): Promis
 }
 
 /** The list row of the document with this title. */
-export function rowOf(page: Page, title: string): Locator {
+export function rowOf(page: Page, title: string | RegExp): Locator {
   return page.getByTestId("document-row").filter({ has: page.getByRole("link", { name: title, exact: true }) });
 }
 

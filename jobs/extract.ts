@@ -1,28 +1,26 @@
 /**
- * Stage 1: the stored file to plain text (PDF, text, Markdown, HTML) and its outline. The parser
- * runs in a child process with a heap limit, within a time limit.
+ * Stage 1: the stored file to plain text (PDF, text, Markdown, HTML, Word, OpenDocument, and
+ * scans and photos through OCR), its outline and its title. The parser runs in a child process
+ * with a heap limit, within the extraction time limit; OCR runs page by page in processes of its
+ * own, each page within its own time limit (see lib/parsing/read.ts).
  */
 import { env } from "@/lib/env";
-import { extractTextIsolated } from "@/lib/parsing/isolated";
+import { titleFromFilename } from "@/lib/documents";
+import { readDocumentText } from "@/lib/parsing/read";
 import { withDocumentFile } from "@/lib/document-file";
 import type { StageHandler } from "./handler";
 
 export const extract: StageHandler = {
-  timeLimit: {
-    ms: env.EXTRACT_TIMEOUT_MS,
-    message: `The file could not be read within the time limit (${Math.round(env.EXTRACT_TIMEOUT_MS / 1000)} seconds).`,
-  },
   async handle({ document, signal, reportProgress }) {
-    const read = (file: string) =>
-      extractTextIsolated(file, document.mimeType, {
-        signal,
-        onProgress: reportProgress,
-        maxPages: env.MAX_PDF_PAGES,
-        maxChars: env.MAX_TEXT_CHARS,
-        memoryMb: env.EXTRACT_MEMORY_MB,
-      });
-    const { text, pages, truncated, outline } = await withDocumentFile(document, read, signal);
-    const note = truncated ? `Only the first ${env.MAX_TEXT_CHARS.toLocaleString("en-US")} characters of the text were read and summarized.` : undefined;
-    return { output: { text, pages, outline }, note };
+    const read = (file: string) => readDocumentText(file, document.mimeType, { signal, onProgress: reportProgress });
+    const { text, pages, truncated, outline, title, ocrPages, ocrSkipped } = await withDocumentFile(document, read, signal);
+    const notes = [
+      truncated ? `Only the first ${env.MAX_TEXT_CHARS.toLocaleString("en-US")} characters of the text were read and summarized.` : null,
+      ocrPages > 0 ? `${ocrPages === 1 ? "One page was" : `${ocrPages} pages were`} read by OCR.` : null,
+      ocrSkipped > 0 ? `${ocrSkipped} more ${ocrSkipped === 1 ? "page" : "pages"} without text ${ocrSkipped === 1 ? "was" : "were"} not read (OCR reads at most ${env.MAX_OCR_PAGES} pages).` : null,
+    ].filter((note) => note !== null);
+    // A title the owner set stays; otherwise the document's own, or its file name.
+    const output = document.titleSetByOwner ? { text, pages, outline } : { text, pages, outline, title: title ?? titleFromFilename(document.filename) };
+    return { output, note: notes.length > 0 ? notes.join(" ") : undefined };
   },
 };

@@ -74,6 +74,20 @@ export async function createDocuments(ownerId: string, files: ReceivedFile[]): P
   return results;
 }
 
+/** The longest title a person may give a document. */
+export const MAX_TITLE_CHARS = 200;
+
+/**
+ * Renames one of the owner's documents: the title the person set is kept when the document is
+ * read again (titles otherwise come from the document), and lists, search and similar lists show it.
+ */
+export async function renameDocument(ownerId: string, id: string, title: string): Promise<{ id: string; title: string }> {
+  if (!isId(id)) throw new NotFoundError();
+  const { count } = await prisma.document.updateMany({ where: { id, ownerId }, data: { title, titleSetByOwner: true } });
+  if (count === 0) throw new NotFoundError();
+  return { id, title };
+}
+
 /** The upload answer for one document. */
 export function toUploaded(document: Document, duplicate: boolean): UploadedDocument {
   const { id, title, filename, mimeType, size, status, stage, progress } = document;

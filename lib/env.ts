@@ -49,6 +49,17 @@ const schema = z.object({
   EXTRACT_OFF_HEAP_MB: z.coerce.number().int().min(192).default(512),
   // The user parser children run as when the worker runs as root.
   EXTRACT_USER: z.string().min(1).default("nobody"),
+  // Word and OpenDocument files are ZIP archives: unpacked only up to this many entries and bytes.
+  MAX_ARCHIVE_ENTRIES: z.coerce.number().int().positive().default(2000),
+  MAX_UNPACKED_MB: z.coerce.number().int().positive().default(100),
+  // OCR of scanned PDF pages and images (Tesseract): its languages ("eng", "eng+deu"; each needs
+  // its tesseract-ocr-<lang> package), a time limit per page, pages read at most, the resolution
+  // pages are rendered at, and the largest image (width × height, from its header) decoded.
+  OCR_LANGUAGES: z.string().regex(/^[A-Za-z_]+(\+[A-Za-z_]+)*$/, "languages joined by +, such as eng or eng+deu").default("eng"),
+  OCR_PAGE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  MAX_OCR_PAGES: z.coerce.number().int().positive().default(200),
+  OCR_DPI: z.coerce.number().int().min(72).max(600).default(300),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(40_000_000),
   // Longer text is cut here (the document is summarized from its beginning, and the cut is noted).
   MAX_TEXT_CHARS: z.coerce.number().int().positive().default(2_000_000),
   // Files one owner may upload per minute (a sliding window in Redis, shared by every web process).

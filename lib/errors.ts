@@ -79,3 +79,16 @@ export class OwnerFacingError extends Error {
     this.transient = options.transient ?? false;
   }
 }
+
+/** One file of an upload refused on its own (too large, unsupported type): the others may still be kept. */
+export interface FileRefusal {
+  filename: string;
+  error: TooLargeError | UnsupportedTypeError;
+}
+
+/** Every file of an upload was refused: the request answers as its first refusal, and names them all. */
+export class FilesRefusedError extends DomainError {
+  constructor(readonly refusals: [FileRefusal, ...FileRefusal[]]) {
+    super(refusals[0].error.message);
+  }
+}

@@ -2,6 +2,7 @@
 import {
   ConflictError,
   DomainError,
+  FilesRefusedError,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
@@ -10,6 +11,7 @@ import {
   TooLargeError,
   TooManyRequestsError,
   UnsupportedTypeError,
+  type FileRefusal,
 } from "./errors";
 import { logger } from "./logger";
 
@@ -39,13 +41,20 @@ const STATUSES: [new (...args: never[]) => DomainError, number][] = [
 /** What an error adds to its JSON answer beside `error`: a quota's size and what is left of it. */
 function detailsOf(error: unknown): Record<string, unknown> {
   if (error instanceof QuotaExceededError) return { quotaBytes: error.quotaBytes, remainingBytes: error.remainingBytes };
+  if (error instanceof FilesRefusedError) return { rejected: rejectedFiles(error.refusals) };
   return {};
+}
+
+/** The refused files of an upload as its answer names them: each with the status it alone would have had. */
+export function rejectedFiles(refusals: FileRefusal[]): { filename: string; status: number; error: string }[] {
+  return refusals.map(({ filename, error }) => ({ filename, status: statusOf(error)?.status ?? 400, error: error.message }));
 }
 
 /** The status and headers an error answers with, or null for an unexpected error (a 500). */
 export function statusOf(error: unknown): { status: number; headers: Record<string, string> } | null {
   if (error instanceof HttpError) return { status: error.status, headers: error.headers };
   if (!(error instanceof DomainError)) return null;
+  if (error instanceof FilesRefusedError) return statusOf(error.refusals[0].error);
   const status = STATUSES.find(([type]) => error instanceof type)?.[1] ?? 400;
   const headers: Record<string, string> = error instanceof TooManyRequestsError ? { "Retry-After": String(error.retryAfterSeconds) } : {};
   return { status, headers };

@@ -14,7 +14,7 @@ import { formatBytes } from "./format";
 import { logger } from "./logger";
 import { redisKey, sharedRedis } from "./redis";
 import { quotaRefusal, storageLeft } from "./storage-quota";
-import { receiveUpload, removeReceived, type ReceivedFile } from "./upload";
+import { receiveUpload, removeReceived, type ReceivedUpload } from "./upload";
 
 const WINDOW_MS = 60_000;
 
@@ -117,7 +117,7 @@ async function recordBytes(ownerId: string, bytes: number): Promise<void> {
  * minute or its files what is left of the quota; after reading when its files do not fit what
  * is left of the file window. Its body's bytes are counted whatever happens.
  */
-export async function receiveRateLimitedUpload(ownerId: string, request: Request): Promise<ReceivedFile[]> {
+export async function receiveRateLimitedUpload(ownerId: string, request: Request): Promise<ReceivedUpload> {
   await checkUploadRate(ownerId);
   const bytes = await use(BYTES, ownerId, 0, "check");
   if (bytes.waitMs > 0) throw refusal(BYTES, bytes.waitMs);
@@ -125,9 +125,9 @@ export async function receiveRateLimitedUpload(ownerId: string, request: Request
   if (quota && quota.remainingBytes <= 0) throw quotaRefusal(quota);
 
   let received = 0;
-  let files: ReceivedFile[];
+  let upload: ReceivedUpload;
   try {
-    files = await receiveUpload(request, {
+    upload = await receiveUpload(request, {
       bodyBytes(total) {
         received = total;
         // The wait is for the whole window: this request alone used what was left of it.
@@ -141,10 +141,10 @@ export async function receiveRateLimitedUpload(ownerId: string, request: Request
     await recordBytes(ownerId, received);
   }
   try {
-    await takeUploadRate(ownerId, files.length);
+    await takeUploadRate(ownerId, upload.files.length);
   } catch (error) {
-    await removeReceived(files);
+    await removeReceived(upload.files);
     throw error;
   }
-  return files;
+  return upload;
 }

@@ -1,13 +1,15 @@
 /**
  * Receiving an upload: multipart parts named `files` are streamed to storage (never held whole
- * in memory) while their sha256 and first bytes are taken; then each is judged by content.
- * If any part is refused, nothing of the request is kept.
+ * in memory) while their sha256 and first bytes are taken; then each is judged by content. A
+ * file too large or of an unsupported type is refused alone (the others are kept); a refusal of
+ * the request as a whole (malformed, too many files, over a rate or quota, a full store) keeps
+ * nothing of it.
  */
 import Busboy from "busboy";
 import { randomUUID } from "node:crypto";
 import { Readable, Transform } from "node:stream";
 import { env } from "./env";
-import { DomainError, InvalidInputError, StorageFullError, TooLargeError, UnsupportedTypeError } from "./errors";
+import { DomainError, FilesRefusedError, InvalidInputError, StorageFullError, TooLargeError, UnsupportedTypeError, type FileRefusal } from "./errors";
 import { formatList } from "./parsing/formats";
 import { DETECT_HEAD_BYTES, detectType, type SupportedMimeType } from "./parsing/detect";
 import { fileStorage } from "./storage";
@@ -107,8 +109,18 @@ export async function storeFile(source: Readable, filename: string): Promise<Rec
   return { storageKey: part.storageKey, filename: part.filename, mimeType: type.mimeType, size: part.size, sha256: part.sha256 };
 }
 
-/** Streams the request's `files` parts to storage; throws InvalidInputError, TooLargeError or UnsupportedTypeError and keeps nothing on refusal. */
-export async function receiveUpload(request: Request, watch: UploadWatch = {}): Promise<ReceivedFile[]> {
+/** What an upload kept, and the files it refused one by one. */
+export interface ReceivedUpload {
+  files: ReceivedFile[];
+  refused: FileRefusal[];
+}
+
+/**
+ * Streams the request's `files` parts to storage and judges each: too large or unsupported ones
+ * are refused alone (`refused`); FilesRefusedError when every file was. Throws InvalidInputError,
+ * TooLargeError (too many files) or what a watch throws, keeping nothing, for the whole request.
+ */
+export async function receiveUpload(request: Request, watch: UploadWatch = {}): Promise<ReceivedUpload> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data") || !request.body) {
     throw new InvalidInputError("Send the files as multipart/form-data, in parts named \"files\".");
@@ -116,24 +128,31 @@ export async function receiveUpload(request: Request, watch: UploadWatch = {}): 
   const parts = await streamParts(request, contentType, watch);
   try {
     if (parts.length === 0) throw new InvalidInputError("No files were sent: add one or more parts named \"files\".");
-    const tooLarge = parts.find((part) => part.truncated);
-    if (tooLarge) {
-      const limitMb = Math.round(env.MAX_UPLOAD_BYTES / (1024 * 1024));
-      throw new TooLargeError(`"${tooLarge.filename}" is larger than the ${limitMb} MB limit.`);
-    }
-    const received: ReceivedFile[] = [];
+    const files: ReceivedFile[] = [];
+    const refused: { part: StoredPart; refusal: FileRefusal }[] = [];
     for (const part of parts) {
-      const type = await detectType(part.head, part.filename);
-      if (!type) {
-        throw new UnsupportedTypeError(`"${part.filename}" is not a supported type. Upload ${formatList("or")} files.`);
-      }
-      received.push({ storageKey: part.storageKey, filename: part.filename, mimeType: type.mimeType, size: part.size, sha256: part.sha256 });
+      const judged = await judgePart(part);
+      if ("error" in judged) refused.push({ part, refusal: { filename: part.filename, error: judged.error } });
+      else files.push({ storageKey: part.storageKey, filename: part.filename, mimeType: judged.mimeType, size: part.size, sha256: part.sha256 });
     }
-    return received;
+    await removeReceived(refused.map(({ part }) => part));
+    const refusals = refused.map(({ refusal }) => refusal);
+    if (files.length === 0) throw new FilesRefusedError(refusals as [FileRefusal, ...FileRefusal[]]);
+    return { files, refused: refusals };
   } catch (error) {
     await removeReceived(parts);
     throw error;
   }
+}
+
+/** One file of an upload: its type, or why it is refused on its own (too large, unsupported type). */
+async function judgePart(part: StoredPart): Promise<{ mimeType: SupportedMimeType } | { error: TooLargeError | UnsupportedTypeError }> {
+  if (part.truncated) {
+    const limitMb = Math.round(env.MAX_UPLOAD_BYTES / (1024 * 1024));
+    return { error: new TooLargeError(`"${part.filename}" is larger than the ${limitMb} MB limit.`) };
+  }
+  const type = await detectType(part.head, part.filename);
+  return type ?? { error: new UnsupportedTypeError(`"${part.filename}" is not a supported type. Upload ${formatList("or")} files.`) };
 }
 
 function streamParts(request: Request, contentType: string, watch: UploadWatch): Promise<StoredPart[]> {

@@ -35,8 +35,8 @@ async function main() {
     databaseName: 'docsum_test',
     freshDatabase: true,
     redisDb: 1,
-    // qpdf: the hostile-file tests encrypt PDFs with it.
-    extraAptPackages: ['chromium', 'qpdf'],
+    // qpdf: the hostile-file tests encrypt PDFs with it; img2pdf: the format tests make scanned PDFs with it.
+    extraAptPackages: ['chromium', 'qpdf', 'img2pdf'],
   });
 
   fs.mkdirSync(resultsDir, { recursive: true });

@@ -12,6 +12,18 @@ export interface JsonRequest {
   fallback?: string;
 }
 
+/** A refusal from the server: its message, and the JSON body it came with (for details beside `error`). */
+export class RequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: Record<string, unknown> | null,
+  ) {
+    super(message);
+    this.name = "RequestError";
+  }
+}
+
 /** A request from the browser answered with JSON; throws the server's own error message when it refuses. */
 export async function requestJson<T>(url: string, { method = "GET", json, body, fallback }: JsonRequest = {}): Promise<T> {
   const failure = (error: unknown) => (fallback === undefined ? error : new Error(fallback));
@@ -28,7 +40,7 @@ export async function requestJson<T>(url: string, { method = "GET", json, body, 
   }
   if (!response.ok) {
     const answer = (await response.json().catch(() => ({}))) as { error?: string } | null;
-    throw new Error(answer?.error ?? fallback ?? `The server answered ${response.status}.`);
+    throw new RequestError(answer?.error ?? fallback ?? `The server answered ${response.status}.`, response.status, answer);
   }
   if (response.status === 204) return undefined as T;
   try {

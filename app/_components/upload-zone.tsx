@@ -4,17 +4,30 @@ import { useId, useRef, useState, type DragEvent } from "react";
 import type { UploadedDocument } from "@/lib/document-types";
 import { ACCEPT_EXTENSIONS, formatList } from "@/lib/parsing/formats";
 import { ErrorAlert } from "./error-alert";
-import { requestJson } from "./json-fetch";
+import { RequestError, requestJson } from "./json-fetch";
 
 const FALLBACK_ERROR = "The upload did not go through. Check your connection and try again.";
 
-/** Sends files as multipart parts named `files`; answers the documents or throws the server's message. */
-async function uploadFiles(files: File[]): Promise<UploadedDocument[]> {
+/** A file the server refused on its own, with why. */
+interface RejectedFile {
+  filename: string;
+  status: number;
+  error: string;
+}
+
+/** Sends files as multipart parts named `files`; answers the documents and the refused files, or throws the server's message. */
+async function uploadFiles(files: File[]): Promise<{ documents: UploadedDocument[]; rejected: RejectedFile[] }> {
   const body = new FormData();
   for (const file of files) body.append("files", file, file.name);
-  const answer = await requestJson<{ documents?: UploadedDocument[] } | null>("/api/documents", { method: "POST", body, fallback: FALLBACK_ERROR });
+  const answer = await requestJson<{ documents?: UploadedDocument[]; rejected?: RejectedFile[] } | null>("/api/documents", { method: "POST", body });
   if (!answer?.documents) throw new Error(FALLBACK_ERROR);
-  return answer.documents;
+  return { documents: answer.documents, rejected: answer.rejected ?? [] };
+}
+
+/** The files a refusal names, when the server refused every file of the drop one by one. */
+function rejectedOf(failure: unknown): RejectedFile[] {
+  const rejected = failure instanceof RequestError ? failure.body?.rejected : undefined;
+  return Array.isArray(rejected) ? (rejected as RejectedFile[]) : [];
 }
 
 function duplicateNotice(duplicates: UploadedDocument[]): string | null {
@@ -31,18 +44,24 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [rejected, setRejected] = useState<RejectedFile[]>([]);
 
   async function send(files: File[]) {
     if (files.length === 0) return;
     setError(null);
     setNotice(null);
+    setRejected([]);
     setSending((count) => count + 1);
     try {
-      const documents = await uploadFiles(files);
+      const { documents, rejected: refused } = await uploadFiles(files);
       onUploaded(documents);
       setNotice(duplicateNotice(documents.filter((doc) => doc.duplicate)));
+      setRejected(refused);
     } catch (failure) {
-      setError((failure as Error).message);
+      const refused = rejectedOf(failure);
+      setRejected(refused);
+      // A network failure or an answer without a message reads as the fallback; a refusal as the server said it.
+      if (refused.length === 0) setError(failure instanceof RequestError ? failure.message : FALLBACK_ERROR);
     } finally {
       setSending((count) => count - 1);
     }
@@ -105,6 +124,18 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
           {busy ? "Uploading…" : (notice ?? "")}
         </p>
         <ErrorAlert message={error} />
+        {rejected.length > 0 && (
+          <div role="alert" className="alert upload-rejected" data-testid="rejected-files">
+            <p>{rejected.length === 1 ? "This file was not uploaded:" : `These ${rejected.length} files were not uploaded:`}</p>
+            <ul>
+              {rejected.map((file, i) => (
+                <li key={`${i}-${file.filename}`} data-filename={file.filename}>
+                  {file.error}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </div>
     </section>
   );

@@ -16,7 +16,7 @@ const server = createServer(async (req, res) => {
   const body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
   const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: body as unknown as BodyInit, duplex: "half" } as RequestInit);
   try {
-    const files = await receiveUpload(request);
+    const { files } = await receiveUpload(request);
     res.writeHead(202, { "content-type": "application/json" });
     res.end(JSON.stringify({ documents: files.map((file) => ({ id: file.storageKey })) }));
   } catch (error) {

@@ -14,8 +14,23 @@ export const DETECT_HEAD_BYTES = 4100;
 const HTML_TAG_WINDOW = 1024;
 
 const PDF_SIGNATURE = Buffer.from("%PDF-", "latin1");
-/** Binary formats file-type knows that are still worth reading as PDF or text. */
-const READABLE_SIGNATURES = new Set(["pdf", "xml"]);
+/** Binary formats file-type knows that are still worth reading as text. */
+const READABLE_SIGNATURES = new Set(["xml"]);
+/**
+ * Binary formats file-type knows by their bytes that a parser reads: a ZIP holding
+ * word/document.xml, an OpenDocument ZIP whose first entry `mimetype` names a text document,
+ * and the magic numbers of PNG, JPEG, TIFF and WebP.
+ */
+const KNOWN_BINARY: Record<string, SupportedMimeType> = {
+  pdf: "application/pdf",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  odt: "application/vnd.oasis.opendocument.text",
+  png: "image/png",
+  jpg: "image/jpeg",
+  tif: "image/tiff",
+  webp: "image/webp",
+};
+const ZIP_LOCAL_HEADER = 0x04034b50;
 
 /** Decide a file's type from its first bytes (its name only breaks ties between text flavours); null when unsupported. */
 export async function detectType(head: Buffer, filename: string): Promise<DetectedType | null> {
@@ -30,8 +45,10 @@ export async function detectType(head: Buffer, filename: string): Promise<Detect
     return { mimeType: textFlavour(new TextDecoder(encoding).decode(bytes.subarray(0, bytes.length - (bytes.length % 2))), extensionOf(filename)) };
   }
 
-  const known = await fileTypeFromBuffer(bytes);
-  if (known?.ext === "pdf") return { mimeType: "application/pdf" };
+  const known = await fileTypeFromBuffer(bytes).catch(() => undefined);
+  if (known && KNOWN_BINARY[known.ext]) return { mimeType: KNOWN_BINARY[known.ext] };
+  // A Word document whose word/ entries begin past what file-type looked at in the head.
+  if ((bytes.length >= 4 && bytes.readUInt32LE(0) === ZIP_LOCAL_HEADER) || known?.ext === "zip") return zipEntryNames(bytes).some((name) => name.startsWith("word/")) ? { mimeType: KNOWN_BINARY.docx } : null;
   if (known && !READABLE_SIGNATURES.has(known.ext)) return null;
   if (bytes.includes(0)) return null;
 
@@ -50,4 +67,21 @@ function textFlavour(text: string, extension: string): SupportedMimeType {
 
 function extensionOf(filename: string): string {
   return /\.([^./\\]+)$/.exec(filename)?.[1]?.toLowerCase() ?? "";
+}
+
+/** The names of the ZIP entries whose local headers lie inside `bytes` (the start of a file). */
+function zipEntryNames(bytes: Buffer): string[] {
+  const names: string[] = [];
+  let offset = 0;
+  while (offset + 30 <= bytes.length && bytes.readUInt32LE(offset) === ZIP_LOCAL_HEADER) {
+    const flags = bytes.readUInt16LE(offset + 6);
+    const compressed = bytes.readUInt32LE(offset + 18);
+    const nameLength = bytes.readUInt16LE(offset + 26);
+    const extraLength = bytes.readUInt16LE(offset + 28);
+    names.push(bytes.subarray(offset + 30, offset + 30 + nameLength).toString("utf8"));
+    // With a data descriptor (flag bit 3) the size comes after the data: the next header cannot be found.
+    if (flags & 0x08) break;
+    offset += 30 + nameLength + extraLength + compressed;
+  }
+  return names;
 }

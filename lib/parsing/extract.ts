@@ -3,6 +3,10 @@ import { convert } from "html-to-text";
 import { PasswordException, PDFParse, VerbosityLevel } from "pdf-parse";
 import type { OutlineEntry } from "@/lib/document-types";
 import { DocumentError } from "./errors";
+import { isImageType } from "./formats";
+import { readDocx, readOdt } from "./office";
+import { documentTitle } from "./title";
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zip";
 import { buildOutline, htmlHeadingOptions, markMarkdownHeadings, markPage, pdfBookmarks, takeMarks, type PdfOutlineSource } from "./outline";
 
 export interface ExtractOptions {
@@ -13,7 +17,19 @@ export interface ExtractOptions {
   maxPages?: number;
   /** Keep at most this many characters of text; the rest is not read. */
   maxChars?: number;
+  /** How far a Word or OpenDocument file may be unpacked. */
+  zipLimits?: ZipLimits;
+  /**
+   * Answer with the pages that have no text (scans, and an image's one page) in `scannedPages`
+   * instead of failing for lack of text, so that OCR can read them.
+   */
+  findScans?: boolean;
+  /** What OCR read on pages without text, by page number (1-based; an image is page 1). */
+  ocrText?: Record<number, string>;
 }
+
+/** A document whose text OCR found nothing in. */
+export const NO_TEXT_EVEN_WITH_OCR = "No text could be read from this file, even with OCR.";
 
 export interface ExtractedText {
   text: string;
@@ -23,6 +39,10 @@ export interface ExtractedText {
   truncated: boolean;
   /** The document's headings, with their offsets in `text`. */
   outline: OutlineEntry[];
+  /** The title the document gives itself (see ./title.ts), null when it gives none. */
+  title: string | null;
+  /** With `findScans`: the pages without text, to be read by OCR (then `text` is not read yet). */
+  scannedPages?: number[];
 }
 
 interface RawText {
@@ -32,6 +52,12 @@ interface RawText {
   /** Reading stopped before the end of the file. */
   cut: boolean;
   pdf?: PdfOutlineSource;
+  /** The title stored in the file (PDF metadata, HTML <title>, a Word or ODF title property). */
+  storedTitle?: string | null;
+  /** Pages without text that OCR is to read (with `findScans`). */
+  scans?: number[];
+  /** The deepest heading level whose first heading may be the title (HTML: only an <h1>); none: headings are not titles. */
+  titleHeadingLevel?: number;
 }
 
 /** PDF pages parsed between two progress reports and abort checks. */
@@ -52,8 +78,9 @@ export async function extractText(filePath: string, mimeType: string, opts: Extr
 
 /** The bytes of a stored file that reading up to `maxChars` characters of its text needs. */
 export function readDocument(filePath: string, mimeType: string, maxChars = Infinity): Promise<DocumentBytes> {
-  // Text formats never need more than 4 bytes (the longest UTF-8 character) per character kept.
-  return readHead(filePath, mimeType === "application/pdf" ? Infinity : maxChars * 4 + 4);
+  // Text formats never need more than 4 bytes (the longest UTF-8 character) per character kept;
+  // PDFs, ZIP containers and images are read whole.
+  return readHead(filePath, mimeType.startsWith("text/") ? maxChars * 4 + 4 : Infinity);
 }
 
 /** extractText on bytes read by readDocument. */
@@ -77,16 +104,23 @@ export async function extractTextFromBytes({ bytes, cut }: DocumentBytes, mimeTy
     if (error instanceof DocumentError || error === progressFailure || opts.signal?.aborted) throw error;
     throw new DocumentError("The file could not be read: its content made the parser fail.", { cause: error });
   });
+  if (raw.scans && raw.scans.length > 0) {
+    return { text: "", pages: raw.pages, truncated: false, outline: [], title: null, scannedPages: raw.scans };
+  }
   const marked = takeMarks(normalizeWhitespace(raw.text));
   let text = marked.text;
-  if (!/\S/.test(text)) throw new DocumentError("No text was found in this file.");
+  if (!/\S/.test(text)) throw new DocumentError(opts.ocrText ? NO_TEXT_EVEN_WITH_OCR : "No text was found in this file.");
   let truncated = raw.cut;
   if (text.length > maxChars) {
     text = cutAtWord(text, maxChars);
     truncated = true;
   }
   await opts.onProgress?.(1);
-  return { text, pages: raw.pages, truncated, outline: buildOutline(text, marked.marks, raw.pdf) };
+  const outline = buildOutline(text, marked.marks, raw.pdf);
+  // A heading the format marked (never one guessed from plain text or a PDF's bookmarks).
+  const heading = raw.titleHeadingLevel ? marked.marks.find((mark) => mark.level > 0 && mark.level <= raw.titleHeadingLevel!) : undefined;
+  const firstHeading = heading ? text.slice(heading.index).split("\n", 1)[0] : null;
+  return { text, pages: raw.pages, truncated, outline, title: documentTitle({ stored: raw.storedTitle, firstHeading }) };
 }
 
 /** The first `limit` bytes of a file, and whether there were more. */
@@ -126,21 +160,46 @@ async function extractRaw(bytes: Uint8Array, cut: boolean, mimeType: string, opt
     case "text/plain":
       return { text: decodeText(bytes, cut), pages: null, cut };
     case "text/markdown":
-      return { text: markdownToText(markMarkdownHeadings(decodeText(bytes, cut))), pages: null, cut };
-    case "text/html":
-      return { text: htmlToText(decodeText(bytes, cut)), pages: null, cut };
+      return { text: markdownToText(markMarkdownHeadings(decodeText(bytes, cut))), pages: null, cut, titleHeadingLevel: 6 };
+    case "text/html": {
+      const html = decodeText(bytes, cut);
+      return { text: htmlToText(html), pages: null, cut, storedTitle: htmlTitle(html), titleHeadingLevel: 1 };
+    }
+    case "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+      const docx = await readDocx(bytes, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
+      return { text: htmlToText(docx.html), pages: null, cut: false, storedTitle: docx.title, titleHeadingLevel: 6 };
+    }
+    case "application/vnd.oasis.opendocument.text": {
+      const odt = readOdt(bytes, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
+      return { text: htmlToText(odt.html), pages: null, cut: false, storedTitle: odt.title, titleHeadingLevel: 6 };
+    }
     default:
+      if (isImageType(mimeType)) return imageText(opts);
       throw new DocumentError("This type of file is not supported.");
   }
 }
 
+/** An image's text is what OCR read on it: asked for (with `findScans`) or given (`ocrText`). */
+function imageText({ findScans, ocrText }: ExtractOptions): RawText {
+  if (ocrText) return { text: ocrText[1] ?? "", pages: 1, cut: false };
+  if (findScans) return { text: "", pages: 1, cut: false, scans: [1] };
+  throw new DocumentError("This image can only be read by OCR.");
+}
+
+/** The text of an HTML page's <title>, entities decoded by the same reader as the page. */
+function htmlTitle(html: string): string | null {
+  const match = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html.slice(0, 64 * 1024));
+  return match ? convert(match[1], { wordwrap: false }).trim() || null : null;
+}
+
 /** Parse a PDF a batch of pages at a time, so progress follows the pages and an abort lands between batches. */
-async function extractPdf(bytes: Uint8Array, { signal, onProgress, maxPages, maxChars = Infinity }: ExtractOptions): Promise<RawText> {
+async function extractPdf(bytes: Uint8Array, { signal, onProgress, maxPages, maxChars = Infinity, findScans, ocrText }: ExtractOptions): Promise<RawText> {
   // Warnings name the errors pdf.js recovers from; a parser child watches them for refused allocations.
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: VerbosityLevel.WARNINGS });
   try {
     const texts: string[] = [];
     const markedPages: number[] = [];
+    const scans: number[] = [];
     let pages = 0;
     let chars = 0;
     let cut = false;
@@ -150,7 +209,10 @@ async function extractPdf(bytes: Uint8Array, { signal, onProgress, maxPages, max
       const result = await parser.getText({ first, last }).catch((error: unknown) => Promise.reject(unreadablePdf(error)));
       pages = result.total;
       limit = Math.min(pages, maxPages ?? Infinity);
-      const read = result.pages.filter((page) => page.num <= limit);
+      const read = result.pages
+        .filter((page) => page.num <= limit)
+        .map((page) => (/\S/.test(page.text) ? page : { ...page, text: ocrText?.[page.num] ?? "" }));
+      if (findScans && !ocrText) scans.push(...read.filter((page) => !/\S/.test(page.text)).map((page) => page.num));
       texts.push(...read.map((page) => markPage(page.text)));
       markedPages.push(...read.filter((page) => /\S/.test(page.text)).map((page) => page.num));
       chars += read.reduce((sum, page) => sum + page.text.length, 0);
@@ -163,12 +225,26 @@ async function extractPdf(bytes: Uint8Array, { signal, onProgress, maxPages, max
       }
     }
     const text = texts.join("\n\n").replace(/(\p{Ll})-\n(\p{Ll})/gu, "$1$2");
+    const storedTitle = await pdfTitle(parser);
+    if (scans.length > 0) return { text: "", pages, cut, scans, storedTitle };
+    if (!/\S/.test(text) && ocrText) return { text: "", pages, cut, storedTitle };
     if (!/\S/.test(text)) {
       throw new DocumentError("This PDF has no text layer (it may be a scanned image), so there is nothing to summarize.");
     }
-    return { text, pages, cut, pdf: { bookmarks: await pdfBookmarks(parser, limit), markedPages } };
+    return { text, pages, cut, storedTitle, pdf: { bookmarks: await pdfBookmarks(parser, limit), markedPages } };
   } finally {
     await parser.destroy();
+  }
+}
+
+/** The Title of a PDF's document information, read from pdf.js's document that pdf-parse keeps (null when none or unreadable). */
+async function pdfTitle(parser: object): Promise<string | null> {
+  const doc = (parser as { doc?: { getMetadata?: () => Promise<{ info?: { Title?: unknown } }> } }).doc;
+  try {
+    const title = (await doc?.getMetadata?.())?.info?.Title;
+    return typeof title === "string" ? title : null;
+  } catch {
+    return null;
   }
 }
 

@@ -48,11 +48,61 @@ export const FORMATS = [
     inText: { full: "HTML", short: "HTML", plural: "HTML" },
     extensions: [".html", ".htm"],
   },
+  {
+    mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    key: "word",
+    name: "Word",
+    inText: { full: "Word", short: "Word", plural: "Word files" },
+    extensions: [".docx"],
+  },
+  {
+    mimeType: "application/vnd.oasis.opendocument.text",
+    key: "odt",
+    name: "OpenDocument text",
+    inText: { full: "OpenDocument text", short: "ODT", plural: "OpenDocument files" },
+    extensions: [".odt"],
+  },
+  {
+    mimeType: "image/png",
+    key: "png",
+    name: "PNG image",
+    inText: { full: "PNG", short: "PNG", plural: "PNG" },
+    extensions: [".png"],
+  },
+  {
+    mimeType: "image/jpeg",
+    key: "jpeg",
+    name: "JPEG image",
+    inText: { full: "JPEG", short: "JPEG", plural: "JPEG" },
+    extensions: [".jpg", ".jpeg"],
+  },
+  {
+    mimeType: "image/tiff",
+    key: "tiff",
+    name: "TIFF image",
+    inText: { full: "TIFF", short: "TIFF", plural: "TIFF" },
+    extensions: [".tif", ".tiff"],
+  },
+  {
+    mimeType: "image/webp",
+    key: "webp",
+    name: "WebP image",
+    inText: { full: "WebP", short: "WebP", plural: "WebP images" },
+    extensions: [".webp"],
+  },
 ] as const satisfies readonly FormatRow[];
 
 export type SupportedMimeType = (typeof FORMATS)[number]["mimeType"];
 
 export type FormatKey = (typeof FORMATS)[number]["key"];
+
+/** Formats whose text is read by OCR only: photos and scans of pages. */
+export const IMAGE_MIME_TYPES: readonly SupportedMimeType[] = ["image/png", "image/jpeg", "image/tiff", "image/webp"];
+
+/** Whether a type is an image (read by OCR). */
+export function isImageType(mimeType: string): boolean {
+  return (IMAGE_MIME_TYPES as readonly string[]).includes(mimeType);
+}
 
 /** The formats' short names, for filters (`?type=`). */
 export const FORMAT_KEYS = FORMATS.map((format) => format.key) as [FormatKey, ...FormatKey[]];
@@ -73,7 +123,7 @@ export function formatTypeName(mimeType: string): string {
   return FORMATS.find((format) => format.mimeType === mimeType)?.name ?? mimeType;
 }
 
-/** The formats as a list inside a sentence: formatList("or") is "PDF, plain text, Markdown or HTML". */
+/** The formats as a list inside a sentence: formatList("or") is "PDF, plain text, Markdown, …, TIFF or WebP". */
 export function formatList(conjunction: string, wording: FormatWording = "full"): string {
   const names = FORMATS.map((format) => format.inText[wording]);
   return `${names.slice(0, -1).join(", ")} ${conjunction} ${names[names.length - 1]}`;

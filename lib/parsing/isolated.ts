@@ -8,13 +8,15 @@ import { env } from "@/lib/env";
 import { ChildCrashError, ChildPool, ChildTaskError } from "@/lib/isolation/child-pool";
 import type { ExtractRequest } from "./child";
 import { DocumentError } from "./errors";
-import { readDocument, type ExtractedText, type ExtractOptions } from "./extract";
+import { readDocument, type DocumentBytes, type ExtractedText, type ExtractOptions } from "./extract";
 
 export interface IsolatedExtractOptions extends ExtractOptions {
   /** The child's V8 heap limit. */
   memoryMb: number;
   /** What the child may use besides its heap (EXTRACT_OFF_HEAP_MB unless given). */
   offHeapMb?: number;
+  /** The file's bytes when already read (readDocument), so reading again after OCR does not load them twice. */
+  file?: DocumentBytes;
 }
 
 const pools = new Map<string, ChildPool<ExtractRequest, ExtractedText>>();
@@ -43,10 +45,10 @@ export const CRASH_MESSAGES: Record<ChildCrashError["kind"], string> = {
  * the same bytes crash the same parser again, so retrying would only repeat it.
  */
 export async function extractTextIsolated(filePath: string, mimeType: string, opts: IsolatedExtractOptions): Promise<ExtractedText> {
-  const { signal, onProgress, maxPages, maxChars, memoryMb, offHeapMb = env.EXTRACT_OFF_HEAP_MB } = opts;
-  const file = await readDocument(filePath, mimeType, maxChars);
+  const { signal, onProgress, maxPages, maxChars, zipLimits, findScans, ocrText, memoryMb, offHeapMb = env.EXTRACT_OFF_HEAP_MB } = opts;
+  const file = opts.file ?? (await readDocument(filePath, mimeType, maxChars));
   try {
-    return await pool(memoryMb, offHeapMb).run({ file, mimeType, maxPages, maxChars }, { signal, onProgress });
+    return await pool(memoryMb, offHeapMb).run({ file, mimeType, maxPages, maxChars, zipLimits, findScans, ocrText }, { signal, onProgress });
   } catch (error) {
     if (error instanceof ChildCrashError) throw new DocumentError(CRASH_MESSAGES[error.kind], { cause: error, code: `parser-${error.kind}` });
     if (error instanceof ChildTaskError) throw error.owner ? new DocumentError(error.message, { cause: error, code: error.owner.code }) : new Error(error.message, { cause: error });

@@ -75,10 +75,11 @@ export class ProgressThrottle {
     this.lastPersist = startedAt;
   }
 
-  /** What to do with a new percentage (and detail) at time `now`. */
+  /** What to do with a new percentage (and detail) at time `now`; a new step (a new detail, "Reading page 2 of 12") is always sent. */
   next(progress: number, now: number, detail?: string): { emit: boolean; persist: boolean } {
+    const newStep = detail !== undefined && detail !== this.lastDetail;
     const moved = progress !== this.lastProgress || detail !== this.lastDetail;
-    if (!moved || now - this.lastEmit < this.emitEveryMs) return { emit: false, persist: false };
+    if (!moved || (!newStep && now - this.lastEmit < this.emitEveryMs)) return { emit: false, persist: false };
     this.lastEmit = now;
     this.lastProgress = progress;
     this.lastDetail = detail;

@@ -108,7 +108,7 @@ export async function waitForOtherBuilds(say) {
 }
 
 /**
- * Sets up everything a script runs on: apt packages (postgresql, redis-server and `extraAptPackages`),
+ * Sets up everything a script runs on: apt packages (postgresql, redis-server, the OCR tools and `extraAptPackages`),
  * npm dependencies, PostgreSQL, Redis, the database, the Prisma client, the migrations and the build.
  * Each service it starts is pushed onto `services` at once, so that the caller stops it even when a later
  * step fails. With `freshDatabase`, `databaseName` is dropped and created again; without it, a DATABASE_URL
@@ -117,7 +117,8 @@ export async function waitForOtherBuilds(say) {
  * Returns { databaseUrl, redisUrl }.
  */
 export async function bootstrap({ services, databaseName, freshDatabase = false, redisDb, extraAptPackages = [], beforeBuild }) {
-  ensureAptPackages(['postgresql', 'redis-server', ...extraAptPackages]);
+  // tesseract-ocr (with its English data) and poppler-utils (pdftoppm): OCR of scans and photos.
+  ensureAptPackages(['postgresql', 'redis-server', 'tesseract-ocr', 'tesseract-ocr-eng', 'poppler-utils', ...extraAptPackages]);
   await ensureDependencies();
   const pg = await ensurePostgres();
   services.push(pg);

@@ -71,15 +71,30 @@ describe("requests that are refused whole", () => {
     expect((await response.json()).error).toMatch(/No files/);
   });
 
-  it("refuses an image renamed .txt with 415 and keeps nothing of the request", async () => {
+  // Images are read by OCR now, whatever their name (tests/integration/formats.test.ts reads a PNG named .txt):
+  // an archive stands for what is still refused. A refused file is refused alone; the drop's others are kept.
+  it("refuses a zip archive renamed .txt alone: 202 with the fine file kept and the archive named with 415", async () => {
     const before = await state();
-    const png = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), randomBytes(200)]);
+    const zip = Buffer.concat([Buffer.from("504b0304140000000800", "hex"), randomBytes(200)]);
+    const fine = `fine-${randomUUID()}.txt`;
     const { status, body } = await upload(baseURL, [
-      { name: `fine-${randomUUID()}.txt`, data: `A fine text file ${randomUUID()}.` },
-      { name: "picture.txt", data: png },
+      { name: fine, data: `A fine text file ${randomUUID()}.` },
+      { name: "archive.txt", data: zip },
     ]);
+    expect(status).toBe(202);
+    expect(body.documents!.map((d) => d.filename)).toEqual([fine]);
+    expect(body.rejected).toEqual([{ filename: "archive.txt", status: 415, error: expect.stringContaining('"archive.txt" is not a supported type') }]);
+    // The fine file's document and file are kept; nothing of the archive is.
+    expect(await state()).toEqual({ documents: before.documents + 1, files: before.files + 1 });
+  });
+
+  it("refuses a drop whose every file is refused with the first one's status, naming each, and keeps nothing", async () => {
+    const before = await state();
+    const zip = Buffer.concat([Buffer.from("504b0304140000000800", "hex"), randomBytes(200)]);
+    const { status, body } = await upload(baseURL, [{ name: "archive.txt", data: zip }]);
     expect(status).toBe(415);
-    expect(body.error).toContain("picture.txt");
+    expect(body.error).toContain("archive.txt");
+    expect(body.rejected).toEqual([{ filename: "archive.txt", status: 415, error: body.error }]);
     expect(await state()).toEqual(before);
   });
 

@@ -1,7 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { detectType } from "@/lib/parsing";
+import { strToU8, zipSync } from "fflate";
 import { fixturePath } from "../fixtures";
+import { zipBombDocx } from "../hostile-files";
+import { makeDocx, makeOdt } from "../office-files";
 
 const PNG_HEADER = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 
@@ -24,9 +27,29 @@ describe("detectType", () => {
     expect(await detectType(Buffer.from("no mark", "utf16le"), "notes.txt")).toBeNull();
   });
 
-  it("refuses Word files and zip archives whatever they are called", async () => {
+  it("recognises Word and OpenDocument files by their ZIP entries, and refuses other zip archives, whatever they are called", async () => {
+    const content = { title: "Letter", blocks: [{ heading: "Dear reader" }, { paragraph: "Thanks for the letter." }] };
+    const docx = makeDocx(content).subarray(0, 4100);
+    const odt = makeOdt(content).subarray(0, 4100);
+    expect(await detectType(docx, "letter.docx")).toEqual({ mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
+    expect(await detectType(docx, "letter.txt")).toEqual({ mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
+    expect(await detectType(odt, "letter.pdf")).toEqual({ mimeType: "application/vnd.oasis.opendocument.text" });
+    // A zip bomb shaped like a .docx is a Word file by its bytes: the Word reader's limits refuse it.
+    expect(await detectType(zipBombDocx(1024 * 1024).subarray(0, 4100), "bomb.pdf")).toEqual({
+      mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    });
+    const other = Buffer.from(zipSync({ "notes/readme.txt": strToU8("hello ".repeat(50)) }));
+    expect(await detectType(other, "letter.docx")).toBeNull();
     const zip = Buffer.from("504b0304140000000800", "hex");
     expect(await detectType(Buffer.concat([zip, Buffer.alloc(200, 1)]), "letter.docx")).toBeNull();
+  });
+
+  it("recognises PNG, JPEG, TIFF and WebP images by their magic numbers, whatever they are called", async () => {
+    expect(await detectType(PNG_HEADER, "picture.txt")).toEqual({ mimeType: "image/png" });
+    expect(await detectType(Buffer.concat([Buffer.from("ffd8ffe000104a46494600", "hex"), Buffer.alloc(100)]), "photo.pdf")).toEqual({ mimeType: "image/jpeg" });
+    expect(await detectType(Buffer.concat([Buffer.from("49492a0008000000", "hex"), Buffer.alloc(100)]), "scan")).toEqual({ mimeType: "image/tiff" });
+    const webp = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x24, 0, 0, 0]), Buffer.from("WEBPVP8 "), Buffer.alloc(100)]);
+    expect(await detectType(webp, "photo.txt")).toEqual({ mimeType: "image/webp" });
   });
 
   it("tells Markdown from plain text by the extension of a text file", async () => {
@@ -59,7 +82,8 @@ describe("detectType", () => {
   });
 
   it("rejects known binary formats even when named like text", async () => {
-    expect(await detectType(PNG_HEADER, "picture.txt")).toBeNull();
+    const gif = Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00", "latin1");
+    expect(await detectType(gif, "picture.txt")).toBeNull();
     const gzip = Buffer.concat([Buffer.from("1f8b0800000000000003", "hex"), Buffer.from("compressed text")]);
     expect(await detectType(gzip, "notes.md")).toBeNull();
   });

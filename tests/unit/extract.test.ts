@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocumentError, extractText } from "@/lib/parsing";
+import { extractTextFromBytes } from "@/lib/parsing/extract";
 import { fixturePath } from "../fixtures";
 
 const PDF = "application/pdf";
@@ -115,6 +116,17 @@ describe("extractText from PDF", () => {
     expect(error.message).toBe("This PDF has no text layer (it may be a scanned image), so there is nothing to summarize.");
   });
 
+  it("answers the pages without text for OCR when asked to, and reads OCR's text in their place", async () => {
+    const blank = minimalPdf();
+    const scanned = await extractTextFromBytes({ bytes: blank, cut: false }, PDF, { findScans: true });
+    expect(scanned).toMatchObject({ text: "", pages: 1, scannedPages: [1] });
+    const read = await extractTextFromBytes({ bytes: blank, cut: false }, PDF, { ocrText: { 1: "Words OCR read on the scan." } });
+    expect(read.text).toBe("Words OCR read on the scan.");
+    expect(read.scannedPages).toBeUndefined();
+    const nothing = await failure(extractTextFromBytes({ bytes: blank, cut: false }, PDF, { ocrText: { 1: " \n " } }));
+    expect(nothing.message).toBe("No text could be read from this file, even with OCR.");
+  });
+
   it("says a PDF that needs a password is password protected", async () => {
     const encrypt = `<< /Filter /Standard /V 1 /R 2 /O <${"ab".repeat(32)}> /U <${"cd".repeat(32)}> /P -4 >>`;
     const encrypted = minimalPdf([encrypt], ` /Encrypt 4 0 R /ID [<${"ef".repeat(16)}> <${"ef".repeat(16)}>]`);
@@ -146,7 +158,7 @@ describe("extractText from text files", () => {
 
   it("decodes UTF-8, drops a BOM and normalises whitespace", async () => {
     const text = await file("notes.txt", "\uFEFFCafé  crème\r\n\r\n\r\n\r\nsecond\t\tparagraph  \n");
-    expect(await extractText(text, "text/plain")).toEqual({ text: "Café crème\n\nsecond paragraph", pages: null, truncated: false, outline: [] });
+    expect(await extractText(text, "text/plain")).toEqual({ text: "Café crème\n\nsecond paragraph", pages: null, truncated: false, outline: [], title: null });
   });
 
   it("reads UTF-16 text that starts with its byte order mark", async () => {
@@ -169,7 +181,7 @@ describe("extractText from text files", () => {
     // A multi-byte character split by the byte budget is left out, not refused.
     const accents = await file("accents.txt", "é".repeat(5000));
     const cut = await extractText(accents, "text/plain", { maxChars: 1001 });
-    expect(cut).toEqual({ text: "é".repeat(1001), pages: null, truncated: true, outline: [] });
+    expect(cut).toEqual({ text: "é".repeat(1001), pages: null, truncated: true, outline: [], title: null });
     expect((await extractText(long, "text/plain", { maxChars: 10_000_000 })).truncated).toBe(false);
   });
 

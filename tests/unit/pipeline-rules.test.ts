@@ -94,4 +94,12 @@ describe("ProgressThrottle", () => {
     expect(throttle.next(30, 400, "part 1 of 9").emit).toBe(false);
     expect(throttle.next(30, 700, "part 2 of 9").emit).toBe(true);
   });
+
+  it("sends each new step at once, even within the interval (a page of OCR right after the parse's last report)", () => {
+    const throttle = new ProgressThrottle(200, 1_000, 0);
+    expect(throttle.next(2, 100).emit).toBe(true);
+    expect(throttle.next(3, 150, "Reading page 1 of 2 (OCR)").emit).toBe(true);
+    expect(throttle.next(4, 200, "Reading page 1 of 2 (OCR)").emit).toBe(false);
+    expect(throttle.next(13, 250, "Reading page 2 of 2 (OCR)").emit).toBe(true);
+  });
 });

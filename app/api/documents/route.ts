@@ -1,6 +1,7 @@
 import { toUploaded } from "@/lib/documents";
 import { env } from "@/lib/env";
 import { InvalidInputError } from "@/lib/errors";
+import { rejectedFiles } from "@/lib/http";
 import { submitDocuments } from "@/lib/pipeline";
 import { listLibrary } from "@/lib/library";
 import { listQuerySchema } from "@/lib/library-query";
@@ -17,11 +18,15 @@ export const GET = withUser(async (request, user) => {
   return Response.json(await listLibrary(user.id, parsed.data));
 });
 
-/** Stores the uploaded files, creates their documents and enqueues their processing; answers at once. */
+/**
+ * Stores the uploaded files, creates their documents and enqueues their processing; answers at
+ * once: `202 { documents, rejected }`, each refused file named with the status it alone would
+ * have had (413, 415). When every file was refused, the first one's status with `{ error, rejected }`.
+ */
 export const POST = withUser(async (request, user) => {
-  const files = await receiveRateLimitedUpload(user.id, request);
+  const { files, refused } = await receiveRateLimitedUpload(user.id, request);
   // A person waiting for a few files goes before a large batch.
   const priority = files.length > env.BULK_UPLOAD_FILES ? PRIORITY.bulk : PRIORITY.interactive;
   const submitted = await submitDocuments(user.id, files, { priority });
-  return Response.json({ documents: submitted.map((s) => toUploaded(s.document, s.duplicate)) }, { status: 202 });
+  return Response.json({ documents: submitted.map((s) => toUploaded(s.document, s.duplicate)), rejected: rejectedFiles(refused) }, { status: 202 });
 });

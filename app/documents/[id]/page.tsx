@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { DocumentOutline } from "@/app/_components/document-outline";
 import { DocumentText } from "@/app/_components/document-text";
+import { DocumentTitle } from "@/app/_components/document-title";
 import { LiveDocument } from "@/app/_components/live-document";
 import type { LiveDocumentState } from "@/app/_components/use-live-document";
 import type { DocumentDetail, SimilarityStatus } from "@/lib/document-types";
@@ -65,7 +66,7 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
       <p className="back-link">
         <Link href="/">← All documents</Link>
       </p>
-      <h1>{document.title}</h1>
+      <DocumentTitle id={document.id} title={document.title} />
 
       <dl className="facts">
         <dt>File</dt>

@@ -1,6 +1,7 @@
+import { z } from "zod";
 import { deleteDocument } from "@/lib/pipeline";
-import { getDocumentDetail } from "@/lib/documents";
-import { routeId, withUser } from "@/lib/route";
+import { getDocumentDetail, MAX_TITLE_CHARS, renameDocument } from "@/lib/documents";
+import { readBody, routeId, withUser } from "@/lib/route";
 
 export const dynamic = "force-dynamic";
 
@@ -13,4 +14,18 @@ export const GET = withUser<{ id: string }>(async (_request, user, params) =>
 export const DELETE = withUser<{ id: string }>(async (_request, user, params) => {
   await deleteDocument(user.id, routeId(params));
   return new Response(null, { status: 204 });
+});
+
+const renameSchema = z.object({
+  title: z
+    .string()
+    .transform((title) => title.replace(/\s+/g, " ").trim())
+    .pipe(z.string().min(1, "a title cannot be empty").max(MAX_TITLE_CHARS, `a title has at most ${MAX_TITLE_CHARS} characters`)),
+});
+
+/** Renames a document (`{ "title" }`); the title the person set survives processing again. */
+export const PATCH = withUser<{ id: string }>(async (request, user, params) => {
+  const id = routeId(params);
+  const { title } = await readBody(request, renameSchema);
+  return Response.json(await renameDocument(user.id, id, title));
 });
