@@ -25,8 +25,7 @@ export const searchQuerySchema = z
       .max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)
       .default(10),
     mode: z.enum(SEARCH_MODES, { error: `must be one of ${SEARCH_MODES.join(", ")}` }).default("hybrid"),
-  })
-  .strict();
+  });
 
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
