@@ -43,7 +43,7 @@ CREATE TABLE "SearchIndexing" (
 -- The configuration named by a document's "searchLanguage"; 'simple' when it names none.
 CREATE FUNCTION "search_config"(name TEXT) RETURNS regconfig LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  RETURN coalesce(to_regconfig(name), 'simple'::regconfig);
+  RETURN coalesce(name, 'simple')::regconfig;
 EXCEPTION WHEN OTHERS THEN
   RETURN 'simple'::regconfig;
 END $$;
