@@ -86,7 +86,15 @@ test("a narrow window shows the search without sideways scrolling", async ({ pag
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`/?q=${encodeURIComponent(`${word} crystals`)}`);
   await expect(page.getByTestId("search-result").first()).toContainText(title);
-  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+  const widths = await page.evaluate(() => {
+    const client = document.documentElement.clientWidth;
+    // What sticks out, for the failure's message.
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((element) => element.getBoundingClientRect().right > client + 1)
+      .slice(0, 8)
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className} (${Math.round(element.getBoundingClientRect().right)} px)`);
+    return { scroll: document.documentElement.scrollWidth, client, wide };
+  });
+  expect(widths.scroll, widths.wide.join(", ")).toBeLessThanOrEqual(widths.client);
   await screenshot(page, "search-narrow");
 });
