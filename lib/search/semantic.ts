@@ -35,6 +35,8 @@ export async function semanticHits(ownerId: string, query: string, k: number, mi
   const { vector, model } = await embedQuery(ownerId, query);
   if (!vector.some((x) => x !== 0)) return [];
   const index = await vectorIndex();
+  // Building an owner's index the first time takes a while at scale: outside the transaction and its lock.
+  await index.warm(prisma, ownerId, model, vector.length);
   const found = await prisma.$transaction(
     async (tx) => {
       await lockOwner(tx, ownerId);
