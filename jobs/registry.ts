@@ -5,6 +5,7 @@ import { extract } from "./extract";
 import type { StageHandler, TaskHandler } from "./handler";
 import { reconcile } from "./reconcile";
 import { reembed } from "./reembed";
+import { searchIndex } from "./search-index";
 import { similar } from "./similar";
 import { similarityStatistics } from "./similarity-statistics";
 import { sweep } from "./sweep";
@@ -12,4 +13,4 @@ import { summarize } from "./summarize";
 
 export const STAGE_HANDLERS: Record<Stage, StageHandler> = { extract, summarize, embed, similar };
 
-export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile, sweep, "similarity-statistics": similarityStatistics, reembed };
+export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile, sweep, "similarity-statistics": similarityStatistics, reembed, "search-index": searchIndex };

@@ -105,6 +105,18 @@ const schema = z.object({
   SIMILAR_STATISTICS_GROWTH: z.coerce.number().positive().default(0.25),
   // Documents re-embedded, or lists rebuilt, per transaction of the re-embedding job.
   SIMILAR_REEMBED_BATCH: z.coerce.number().int().positive().default(50),
+  // Search: the PostgreSQL text search configuration (stemming and stop words); changing it re-indexes every library.
+  SEARCH_LANGUAGE: z
+    .string()
+    .regex(/^[a-z_]+$/, "a PostgreSQL text search configuration, such as english, simple, german")
+    .default("english"),
+  // Passages of the text that search ranks and quotes, and the tokens each repeats of the one before.
+  SEARCH_PASSAGE_TOKENS: z.coerce.number().int().min(20).max(2000).default(160),
+  SEARCH_PASSAGE_OVERLAP_TOKENS: z.coerce.number().int().min(0).default(30),
+  // A document found only by meaning must reach this cosine with the query to be a result.
+  SEARCH_SEMANTIC_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.2),
+  // Documents indexed per transaction of the search backfill.
+  SEARCH_BACKFILL_BATCH: z.coerce.number().int().positive().default(50),
   AI_PROVIDER: z.enum(["local", "openai"]).default("local"),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
@@ -146,6 +158,9 @@ const schema = z.object({
   }
   if (Boolean(data.S3_ACCESS_KEY_ID) !== Boolean(data.S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({ code: "custom", path: ["S3_SECRET_ACCESS_KEY"], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together" });
+  }
+  if (data.SEARCH_PASSAGE_OVERLAP_TOKENS >= data.SEARCH_PASSAGE_TOKENS) {
+    ctx.addIssue({ code: "custom", path: ["SEARCH_PASSAGE_OVERLAP_TOKENS"], message: "must be smaller than SEARCH_PASSAGE_TOKENS" });
   }
   if (data.CHUNK_OVERLAP_TOKENS >= data.CHUNK_TOKENS) {
     ctx.addIssue({ code: "custom", path: ["CHUNK_OVERLAP_TOKENS"], message: "must be smaller than CHUNK_TOKENS" });

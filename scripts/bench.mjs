@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, run, bootstrap, waitForOtherBuilds } from './lib/project.mjs';
 
-const FIGURES = ['upload-ack', 'pipeline-throughput', 'progress-latency', 'similar-quality', 'similar-scale', 'library-paging', 'memory', 'bullmq-overhead', 'summary-stream', 'summary-quality', 'ocr-accuracy'];
+const FIGURES = ['upload-ack', 'pipeline-throughput', 'progress-latency', 'similar-quality', 'similar-scale', 'library-paging', 'memory', 'bullmq-overhead', 'summary-stream', 'summary-quality', 'search-quality', 'search-scale', 'ocr-accuracy'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profile = args.includes('--profile');
@@ -19,7 +19,7 @@ const log = (msg) => console.log(`[bench] ${msg}`);
 // A figure still running after this long is stopped (it then stops its own web and worker); the
 // pipeline figure measures three configurations (six rounds of 220 documents), and similar-scale's
 // 1M documents (insert, index build, the import of 1,000) need longer.
-const LONGER = { 'pipeline-throughput': 3, 'similar-scale': 5 };
+const LONGER = { 'pipeline-throughput': 3, 'similar-scale': 5, 'search-scale': 2 };
 const figureTimeoutMs = (figure) => (quick ? 4 : 12) * (LONGER[figure] ?? 1) * 60_000;
 const services = [];
 

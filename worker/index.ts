@@ -11,6 +11,7 @@ import { logger } from "@/lib/logger";
 import { STAGES, stageJobId, type QueueName, type TaskName } from "@/lib/pipeline/table";
 import { BACKOFF_TYPE, polynomialBackoff, queue } from "@/lib/queues";
 import { createBlockingConnection } from "@/lib/redis";
+import { queueSearchIndexingWhereNeeded } from "@/lib/search";
 import { fileStorage } from "@/lib/storage";
 import { concurrency, MAX_STALLED_COUNT, selectedQueues } from "./config";
 import { runJob } from "./run-job";
@@ -91,6 +92,8 @@ async function main() {
     await queue("maintenance")
       .add(SWEEP_JOB, {}, { removeOnComplete: 100, removeOnFail: 100 })
       .catch((error: Error) => logger.warn("could not start the storage sweep", { error: error.message }));
+    // Documents from before search, or indexed in another SEARCH_LANGUAGE, are indexed in the background.
+    await queueSearchIndexingWhereNeeded().catch((error: Error) => logger.warn("could not queue search indexing", { error: error.message }));
   }
   stopListening = await onCancelRequest(createBlockingConnection(), (documentId) => {
     for (const worker of workers) {

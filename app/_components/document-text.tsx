@@ -2,6 +2,7 @@
 
 import { useEffect, useEffectEvent, useRef, useState } from "react";
 import { ErrorAlert } from "./error-alert";
+import { markedParts, utf16Ranges } from "./highlight";
 import { requestJson } from "./json-fetch";
 import { offsetOfFragment } from "./text-fragment";
 
@@ -17,17 +18,29 @@ interface TextSlice {
   total: number;
 }
 
+/** A search's passage to open the text at and highlight, with its matched words, in characters of the text. */
+export interface TextHighlight {
+  start: number;
+  end: number;
+  marks: [number, number][];
+}
+
 export interface DocumentTextProps {
   id: string;
   /** The text's length in characters. */
   total: number;
+  /** The passage a search result opened the page at. */
+  highlight?: TextHighlight | null;
 }
+
+/** Characters shown before a search's passage, so it is read in its context. */
+const CONTEXT_BEFORE = 400;
 
 /**
  * A document's extracted text, folded away until opened, then read a slice at a time. A link to
  * `#text-<offset>` (the outline's headings) opens it there.
  */
-export function DocumentText({ id, total: initialTotal }: DocumentTextProps) {
+export function DocumentText({ id, total: initialTotal, highlight = null }: DocumentTextProps) {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState<string | null>(null);
   // Where the text shown starts and where the next slice starts, in characters; a JS string counts UTF-16 units instead.
@@ -37,6 +50,7 @@ export function DocumentText({ id, total: initialTotal }: DocumentTextProps) {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const section = useRef<HTMLDetailsElement>(null);
+  const passage = useRef<HTMLElement>(null);
   const busy = useRef(false);
 
   /** Reads a slice from `from`: after the text shown (`more`), or instead of it. */
@@ -63,9 +77,15 @@ export function DocumentText({ id, total: initialTotal }: DocumentTextProps) {
     }
   }
 
-  // Open at the offset the address asks for, now and whenever a heading's link changes it.
+  // Open at the offset the address asks for (or at a search's passage), now and whenever a heading's link changes it.
   const followFragment = useEffectEvent(async () => {
-    const from = offsetOfFragment(window.location.hash);
+    const fragment = offsetOfFragment(window.location.hash);
+    if (fragment === null && highlight) {
+      setOpen(true);
+      if (await read(Math.max(0, highlight.start - CONTEXT_BEFORE), false)) setScrollToPassage(true);
+      return;
+    }
+    const from = fragment;
     if (from === null) return;
     setOpen(true);
     if (await read(Math.min(from, total), false)) section.current?.scrollIntoView({ block: "start" });
@@ -76,6 +96,13 @@ export function DocumentText({ id, total: initialTotal }: DocumentTextProps) {
     window.addEventListener("hashchange", onHashChange);
     return () => window.removeEventListener("hashchange", onHashChange);
   }, []);
+
+  const [scrollToPassage, setScrollToPassage] = useState(false);
+  useEffect(() => {
+    if (!scrollToPassage || !passage.current) return;
+    passage.current.scrollIntoView({ block: "center" });
+    setScrollToPassage(false);
+  }, [scrollToPassage, text]);
 
   const end = offset;
   return (
@@ -95,7 +122,7 @@ export function DocumentText({ id, total: initialTotal }: DocumentTextProps) {
       </summary>
       {text !== null ? (
         <pre className="document-text" data-testid="document-text" data-start={start} tabIndex={0}>
-          {text}
+          {highlight ? <HighlightedText text={text} start={start} highlight={highlight} passageRef={passage} /> : text}
         </pre>
       ) : null}
       {loading ? <p className="muted">Loading…</p> : null}
@@ -120,5 +147,22 @@ export function DocumentText({ id, total: initialTotal }: DocumentTextProps) {
       ) : null}
       <ErrorAlert message={error} />
     </details>
+  );
+}
+
+/** The text shown, with the search's passage and its matched words marked where they fall in it. */
+function HighlightedText({ text, start, highlight, passageRef }: { text: string; start: number; highlight: TextHighlight; passageRef: React.RefObject<HTMLElement | null> }) {
+  const [passage] = utf16Ranges(text, start, [[highlight.start, highlight.end]]);
+  if (!passage) return <>{text}</>;
+  const words = utf16Ranges(text, start, highlight.marks).map(([s, e]): [number, number] => [s - passage[0], e - passage[0]]);
+  const inner = text.slice(passage[0], passage[1]);
+  return (
+    <>
+      {text.slice(0, passage[0])}
+      <mark className="search-passage" data-testid="search-passage" ref={passageRef}>
+        {markedParts(inner, words).map((part, i) => (part.marked ? <mark key={i} className="search-word">{part.text}</mark> : <span key={i}>{part.text}</span>))}
+      </mark>
+      {text.slice(passage[1])}
+    </>
   );
 }

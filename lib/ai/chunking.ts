@@ -12,6 +12,9 @@ export interface ChunkOptions {
 
 export interface TextChunk {
   text: string;
+  /** Where the chunk's text starts and ends in the whole text, [start, end) in UTF-16 units. */
+  start: number;
+  end: number;
   /** An upper bound of the chunk's tokens (the sum over its pieces). */
   tokens: number;
 }
@@ -53,9 +56,15 @@ export function splitIntoChunks(text: string, { maxTokens, overlapTokens }: Chun
     else for (const piece of boundedSentences(text, paragraph, maxTokens)) add(piece);
   }
   if (current.length > 0) chunks.push(current);
-  return chunks
-    .map((pieces) => ({ text: text.slice(pieces[0].start, pieces.at(-1)!.end).trim(), tokens: sum(pieces) }))
-    .filter((chunk) => chunk.text.length > 0);
+  return chunks.map((pieces) => trimmed(text, pieces[0].start, pieces.at(-1)!.end, sum(pieces))).filter((chunk) => chunk.text.length > 0);
+}
+
+/** The stretch [start, end) of the text without its surrounding white space, with where that is. */
+function trimmed(text: string, start: number, end: number, tokens: number): TextChunk {
+  const raw = text.slice(start, end);
+  const from = start + (raw.length - raw.trimStart().length);
+  const to = Math.max(from, end - (raw.length - raw.trimEnd().length));
+  return { text: text.slice(from, to), start: from, end: to, tokens };
 }
 
 function sum(pieces: Piece[]): number {

@@ -53,6 +53,8 @@ export const TASK_TABLE = [
   { name: "similarity-statistics", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
   // Re-embeds an owner's library under the latest statistics, then rebuilds its similar lists (resumable).
   { name: "reembed", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
+  // Indexes an owner's documents for search that are not indexed in SEARCH_LANGUAGE (resumable).
+  { name: "search-index", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
 ] as const satisfies readonly { name: string; queue: QueueName; payload: z.ZodType }[];
 
 export type TaskName = (typeof TASK_TABLE)[number]["name"];

@@ -15,7 +15,7 @@ describe("countTokens", () => {
 
 describe("splitIntoChunks", () => {
   it("keeps a short text whole and gives nothing for blank text", () => {
-    expect(splitIntoChunks("  A short note.\n", { maxTokens: 100, overlapTokens: 10 })).toEqual([{ text: "A short note.", tokens: expect.any(Number) }]);
+    expect(splitIntoChunks("  A short note.\n", { maxTokens: 100, overlapTokens: 10 })).toEqual([{ text: "A short note.", start: 2, end: 15, tokens: expect.any(Number) }]);
     expect(splitIntoChunks(" \n\n \n", { maxTokens: 100, overlapTokens: 10 })).toEqual([]);
   });
 

@@ -14,12 +14,15 @@ import { formatBytes } from "@/lib/format";
 import { pageUser } from "@/lib/page-user";
 import { formatTypeName } from "@/lib/parsing/formats";
 import { stageLabel } from "@/lib/pipeline/table";
+import { passageFor } from "@/lib/search";
 import { scoreLabel } from "@/lib/similarity/reasons";
 
 export const dynamic = "force-dynamic";
 
 interface DocumentPageProps {
   params: Promise<{ id: string }>;
+  /** `q`: the search that opened the page, whose best passage the text opens at, highlighted. */
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
 const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
@@ -56,8 +59,10 @@ export async function generateMetadata({ params }: DocumentPageProps): Promise<M
   return { title: `${document.title} · Docsum` };
 }
 
-export default async function DocumentPage({ params }: DocumentPageProps) {
+export default async function DocumentPage({ params, searchParams }: DocumentPageProps) {
   const document = await loadDocument((await params).id);
+  const { q } = await searchParams;
+  const highlight = typeof q === "string" ? await passageFor((await pageUser()).id, document.id, q) : null;
   // Only the length: the text itself loads when the person opens it.
   const { total: textLength } = await getDocumentText((await pageUser()).id, document.id, 0, 0);
   const similarity = document.status === "done" ? await getSimilarityStatus((await pageUser()).id) : null;
@@ -94,7 +99,7 @@ export default async function DocumentPage({ params }: DocumentPageProps) {
       {textLength > 0 && document.outline.length > 0 ? <DocumentOutline outline={document.outline} /> : null}
       {document.status === "done" ? <Similar document={document} similarity={similarity} /> : null}
       {/* Shown once the text has been read, whatever happened after; keyed so a new reading starts closed. */}
-      {textLength > 0 ? <DocumentText key={textLength} id={document.id} total={textLength} /> : null}
+      {textLength > 0 ? <DocumentText key={textLength} id={document.id} total={textLength} highlight={highlight} /> : null}
       {document.runs.length > 0 ? <History document={document} /> : null}
     </article>
   );
