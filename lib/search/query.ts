@@ -47,3 +47,12 @@ export function wantedWords(query: string): string {
   }
   return words.join(" ").trim();
 }
+
+/** Whether a query asks for exact text: a quoted phrase, an excluded word or OR. */
+export function hasOperators(query: string): boolean {
+  for (const match of query.matchAll(TERM)) {
+    const [, minus, phrase, word] = match;
+    if (phrase !== undefined || minus || word?.startsWith("-") || word?.toLowerCase() === "or") return true;
+  }
+  return false;
+}

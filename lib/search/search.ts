@@ -6,7 +6,7 @@ import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { DocumentStatus } from "@/lib/generated/prisma/client";
 import { reciprocalRankFusion } from "./fusion";
-import { wantedWords, type SearchMode } from "./query";
+import { hasOperators, wantedWords, type SearchMode } from "./query";
 import { semanticHits } from "./semantic";
 import { bestPassages, matchingIds, snippetOf, textHits } from "./text-rank";
 
@@ -47,9 +47,11 @@ export async function searchLibrary(ownerId: string, { q, limit, mode }: SearchO
   let ranked: { id: string; score: number }[];
   let total: number;
   if (text && semantic) {
-    ranked = reciprocalRankFusion([{ items: text.hits }, { items: semantic }]);
     const alsoText = await matchingIds(ownerId, semantic.map((hit) => hit.id), q, language);
-    total = text.total + semantic.filter((hit) => !alsoText.has(hit.id)).length;
+    // A phrase, an excluded word or OR asks for exact text: meaning then only reorders what matches it.
+    const meaning = hasOperators(q) ? semantic.filter((hit) => alsoText.has(hit.id)) : semantic;
+    ranked = reciprocalRankFusion([{ items: text.hits }, { items: meaning }]);
+    total = text.total + meaning.filter((hit) => !alsoText.has(hit.id)).length;
   } else if (text) {
     ranked = text.hits;
     total = text.total;

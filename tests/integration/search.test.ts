@@ -154,6 +154,10 @@ describe("search", () => {
     expect(await titles('"copper kettle"')).toEqual(["kitchen-a"]);
     expect(await titles("copper -lantern")).toEqual(["kitchen-b"]);
     expect(await titles("lantern OR orchard")).toEqual(["kitchen-a", "orchard"]);
+    // The same in the default (hybrid) mode, as the search box asks: meaning brings no excluded document back.
+    const hybrid = async (q: string) => (await search({ q, limit: "50" })).body.results.map((r) => r.title).sort();
+    expect(await hybrid("copper -lantern")).toEqual(["kitchen-b"]);
+    expect(await hybrid('"copper kettle"')).toEqual(["kitchen-a"]);
     const { body } = await search({ q: '"copper kettle"', mode: "text" });
     expect(body.total).toBe(1);
     const { snippet, matches } = body.results[0];

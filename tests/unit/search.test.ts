@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { markedParts, utf16Ranges } from "@/app/_components/highlight";
 import { reciprocalRankFusion } from "@/lib/search/fusion";
 import { codePointOffsets, passagesOf } from "@/lib/search/passages";
-import { searchQuerySchema, wantedWords } from "@/lib/search/query";
+import { hasOperators, searchQuerySchema, wantedWords } from "@/lib/search/query";
 import { parseMarked, plainSnippet } from "@/lib/search/snippet";
 
 const mark = (word: string) => `\u0001${word}\u0002`;
@@ -54,6 +54,8 @@ describe("the query", () => {
   it("highlights the words looked for, not the excluded ones or OR", () => {
     expect(wantedWords('"who changed" -line OR blame -"a phrase" file')).toBe("who changed blame file");
     expect(wantedWords("-only")).toBe("");
+    expect([hasOperators('"who changed"'), hasOperators("copper -lantern"), hasOperators("lantern or orchard")]).toEqual([true, true, true]);
+    expect(hasOperators("restore a database from an archive made by pg-dump")).toBe(false);
   });
 
   it("takes q, limit and mode within bounds", () => {
