@@ -55,3 +55,12 @@ export function rowOf(page: Page, title: string | RegExp): Locator {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
 }
+
+/** Uploads text files through the API as the signed-in page; their documents as the 202 answers them. */
+export async function uploadTexts(page: Page, files: { name: string; text: string }[]): Promise<UploadedDocument[]> {
+  const form = new FormData();
+  for (const file of files) form.append("files", new Blob([file.text], { type: "text/plain" }), file.name);
+  const response = await page.request.post("/api/documents", { multipart: form });
+  expect(response.status()).toBe(202);
+  return ((await response.json()) as { documents: UploadedDocument[] }).documents;
+}

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import type { UploadedDocument } from "@/lib/document-types";
 import type { LibraryPage } from "@/lib/library";
-import { rowOf, screenshot } from "./helpers";
+import { rowOf, screenshot, uploadTexts } from "./helpers";
 
 /** More than four pages of 50. */
 const NOTES = 230;
@@ -44,14 +44,6 @@ async function listed(page: Page, query: string): Promise<LibraryPage> {
   return (await response.json()) as LibraryPage;
 }
 
-async function upload(page: Page, files: { name: string; text: string }[]): Promise<UploadedDocument[]> {
-  const form = new FormData();
-  for (const file of files) form.append("files", new Blob([file.text], { type: "text/plain" }), file.name);
-  const response = await page.request.post("/api/documents", { multipart: form });
-  expect(response.status()).toBe(202);
-  return ((await response.json()) as { documents: UploadedDocument[] }).documents;
-}
-
 function rows(page: Page) {
   return page.getByTestId("document-row");
 }
@@ -65,7 +57,7 @@ test("a few hundred documents show a page at a time, with the count of all", asy
   const files = Array.from({ length: NOTES }, (_, index) => ({ name: `${note(index).title}.txt`, text: note(index).text }));
   files.splice(10, 0, { name: `${blankTitle}.txt`, text: blank });
   for (let start = 0; start < files.length; start += FILES_PER_REQUEST) {
-    uploaded.push(...(await upload(page, files.slice(start, start + FILES_PER_REQUEST))));
+    uploaded.push(...(await uploadTexts(page, files.slice(start, start + FILES_PER_REQUEST))));
   }
   expect(uploaded.filter((doc) => doc.duplicate)).toEqual([]);
   expect(uploaded).toHaveLength(NOTES + 1);

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import type { UploadedDocument } from "@/lib/document-types";
-import { screenshot } from "./helpers";
+import { screenshot, uploadTexts } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -21,19 +21,11 @@ function longText(): string {
   return `Harbour almanac ${run}\n\n${filler}\n\nThe rare ${word} crystals were found in the cliffs north of the lighthouse, glowing at dusk.\n\n${filler}\n`;
 }
 
-async function upload(page: Page, files: { name: string; text: string }[]): Promise<UploadedDocument[]> {
-  const form = new FormData();
-  for (const file of files) form.append("files", new Blob([file.text], { type: "text/plain" }), file.name);
-  const response = await page.request.post("/api/documents", { multipart: form });
-  expect(response.status()).toBe(202);
-  return ((await response.json()) as { documents: UploadedDocument[] }).documents;
-}
-
 let documentId = "";
 
 test.beforeAll(async ({ browser }) => {
   const page = await browser.newPage();
-  const [doc] = await upload(page, [
+  const [doc] = await uploadTexts(page, [
     { name: `${title}.txt`, text: longText() },
     { name: `search-other-${run}.txt`, text: `Other notes ${run}\n\nNothing about crystals here, only gardens and rain.\n` },
   ]);

@@ -8,7 +8,7 @@ import type { DocumentStatus } from "@/lib/generated/prisma/client";
 import { reciprocalRankFusion } from "./fusion";
 import { hasOperators, wantedWords, type SearchMode } from "./query";
 import { semanticHits } from "./semantic";
-import { bestPassages, matchingIds, snippetOf, textHits } from "./text-rank";
+import { bestPassages, knowsAnyWord, matchingIds, snippetOf, textHits } from "./text-rank";
 
 export interface SearchResult {
   id: string;
@@ -40,10 +40,13 @@ const CANDIDATES = 100;
 export async function searchLibrary(ownerId: string, { q, limit, mode }: SearchOptions): Promise<SearchAnswer> {
   const language = env.SEARCH_LANGUAGE;
   const depth = mode === "hybrid" ? Math.max(limit, CANDIDATES) : limit;
-  const [text, semantic] = await Promise.all([
+  const [text, nearest, known] = await Promise.all([
     mode === "semantic" ? null : textHits(ownerId, q, language, depth),
     mode === "text" ? null : semanticHits(ownerId, q, Math.max(limit, CANDIDATES), env.SEARCH_SEMANTIC_MIN_SCORE),
+    mode === "text" ? true : knowsAnyWord(ownerId, wantedWords(q), language),
   ]);
+  // A query none of whose words the library holds anywhere (a typo, noise) has no meaning to rank by.
+  const semantic = nearest && (known ? nearest : []);
   let ranked: { id: string; score: number }[];
   let total: number;
   if (text && semantic) {

@@ -57,6 +57,16 @@ export async function textHits(ownerId: string, query: string, language: string,
   return { hits: rows.map((row) => ({ id: row.id, score: Number(row.rank) })), total: rows.length > 0 ? Number(rows[0].total) : 0 };
 }
 
+/** Whether any of the wanted words occurs anywhere in the owner's library (its documents or their passages). */
+export async function knowsAnyWord(ownerId: string, words: string, language: string, db: Db = prisma): Promise<boolean> {
+  const anyWord = anyWordQuery(language, words);
+  const [row] = await db.$queryRaw<{ known: boolean }[]>`
+    WITH q AS (SELECT ${anyWord} AS anyword)
+    SELECT EXISTS (SELECT 1 FROM "Document" d, q WHERE d."ownerId" = ${ownerId} AND d."searchVector" @@ q.anyword)
+        OR EXISTS (SELECT 1 FROM "Chunk" c JOIN "Document" d ON d."id" = c."documentId", q WHERE d."ownerId" = ${ownerId} AND c."searchVector" @@ q.anyword) AS known`;
+  return row?.known ?? false;
+}
+
 /** Which of `ids` match the query (for counting the documents found either way once). */
 export async function matchingIds(ownerId: string, ids: string[], query: string, language: string, db: Db = prisma): Promise<Set<string>> {
   if (ids.length === 0) return new Set();

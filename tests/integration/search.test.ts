@@ -164,6 +164,14 @@ describe("search", () => {
     expect(matches.map(([s, e]) => snippet.slice(s, e).toLowerCase())).toEqual(expect.arrayContaining(["copper", "kettle"]));
   });
 
+  it("finds nothing, in every mode, for words the library holds nowhere", async () => {
+    for (const mode of ["hybrid", "text", "semantic"]) {
+      const { status, body } = await search({ q: "nothingmatchesthisatall zzzqqq", mode });
+      expect(status).toBe(200);
+      expect(body).toEqual({ results: [], total: 0 });
+    }
+  });
+
   it("never shows another user's documents, not even in the total", async () => {
     const other = await createAccount(stack.baseURL, `searcher-${randomUUID().slice(0, 8)}@example.com`);
     const [theirs] = await uploadAndWait([{ name: "their-garden.txt", data: gardenText("quillwort and zebrawood"), type: "text/plain" }], other.token);
