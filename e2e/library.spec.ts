@@ -49,7 +49,7 @@ function rows(page: Page) {
 }
 
 function countText(shown: number, total: number): string {
-  return `Showing ${shown} of ${total} documents`;
+  return `Showing ${shown} of ${total} document${total === 1 ? "" : "s"}`;
 }
 
 test("a few hundred documents show a page at a time, with the count of all", async ({ page }) => {
