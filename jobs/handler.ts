@@ -20,11 +20,6 @@ export interface StageResult {
 }
 
 export interface StageHandler {
-  /**
-   * A time limit per run: past it the stage is aborted and the document fails with `message`
-   * (no retry: a file that takes too long takes as long again).
-   */
-  timeLimit?: { ms: number; message: string };
   handle(ctx: StageContext): Promise<StageResult>;
 }
 

@@ -38,7 +38,6 @@ export async function runStage(
   const handler = STAGE_HANDLERS[stage];
   const attempt = job.attemptsMade + 1;
   let runId: string | undefined;
-  const timeLimit = handler.timeLimit ? AbortSignal.timeout(handler.timeLimit.ms) : undefined;
   try {
     const started = await startStage(document, stage);
     runId = await recordStageStart(documentId, stage, attempt);
@@ -49,8 +48,7 @@ export async function runStage(
     };
     const result = await handler.handle({
       document: started,
-      // The stage's own time limit, on top of the job's abort (cancel, shutdown).
-      signal: timeLimit ? AbortSignal.any([signal, timeLimit]) : signal,
+      signal,
       reportProgress: progressReporter(started, stage),
       complete,
     });
@@ -64,7 +62,6 @@ export async function runStage(
       attempts,
       aborted: signal.aborted,
       canPauseQueue: worker !== undefined,
-      timedOut: timeLimit?.aborted ? handler.timeLimit?.message : undefined,
     });
     switch (outcome.kind) {
       case "stale":

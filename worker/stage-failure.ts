@@ -5,7 +5,6 @@
 import { UnrecoverableError } from "bullmq";
 import { AiRateLimitedError } from "@/lib/ai/errors";
 import { OwnerFacingError } from "@/lib/errors";
-import { DocumentError } from "@/lib/parsing/errors";
 import { StaleDocumentError, stageLabel, type Failure, type Stage } from "@/lib/pipeline";
 
 export type StageFailure =
@@ -28,15 +27,13 @@ export interface FailureContext {
   aborted: boolean;
   /** Whether a 429 can pause the queue (the runner has its worker); otherwise it counts as a transient failure. */
   canPauseQueue: boolean;
-  /** Set when the stage's own time limit ran out, with the owner's message for it. */
-  timedOut?: string;
 }
 
 /** Classifies a stage's error. */
 export function classifyFailure(thrown: unknown, context: FailureContext): StageFailure {
   if (thrown instanceof StaleDocumentError) return { kind: "stale" };
-  if (context.aborted && !context.timedOut) return { kind: "cancelled" };
-  const error = context.timedOut ? new DocumentError(context.timedOut, { cause: thrown, code: "time-limit" }) : (thrown as Error);
+  if (context.aborted) return { kind: "cancelled" };
+  const error = thrown as Error;
   if (error instanceof AiRateLimitedError && context.canPauseQueue) return { kind: "rate-limited", error };
   const final =
     error instanceof UnrecoverableError || (error instanceof OwnerFacingError && !error.transient) || context.attempt >= context.attempts;
