@@ -23,7 +23,13 @@ export interface StageHandler {
   handle(ctx: StageContext): Promise<StageResult>;
 }
 
+/** Which attempt of its job a task is (from 1), of how many. */
+export interface TaskAttempt {
+  attempt: number;
+  attempts: number;
+}
+
 /** A job kind other than a document stage: gets its validated payload, returns what BullMQ keeps as the job's result. */
 export interface TaskHandler {
-  handle(payload: unknown, signal: AbortSignal): Promise<unknown>;
+  handle(payload: unknown, signal: AbortSignal, attempt: TaskAttempt): Promise<unknown>;
 }

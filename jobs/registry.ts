@@ -3,6 +3,7 @@ import type { Stage, TaskName } from "@/lib/pipeline/table";
 import { embed } from "./embed";
 import { extract } from "./extract";
 import type { StageHandler, TaskHandler } from "./handler";
+import { question } from "./question";
 import { reconcile } from "./reconcile";
 import { reembed } from "./reembed";
 import { searchIndex } from "./search-index";
@@ -13,4 +14,4 @@ import { summarize } from "./summarize";
 
 export const STAGE_HANDLERS: Record<Stage, StageHandler> = { extract, summarize, embed, similar };
 
-export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile, sweep, "similarity-statistics": similarityStatistics, reembed, "search-index": searchIndex };
+export const TASK_HANDLERS: Record<TaskName, TaskHandler> = { reconcile, sweep, "similarity-statistics": similarityStatistics, reembed, "search-index": searchIndex, question };

@@ -117,6 +117,9 @@ const schema = z.object({
   SEARCH_SEMANTIC_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.2),
   // Documents indexed per transaction of the search backfill.
   SEARCH_BACKFILL_BATCH: z.coerce.number().int().positive().default(50),
+  // Questions: the passages an answer is written from (numbered sources), and the most of them from one document.
+  QUESTION_SOURCES: z.coerce.number().int().min(1).max(20).default(6),
+  QUESTION_SOURCES_PER_DOCUMENT: z.coerce.number().int().min(1).max(20).default(2),
   AI_PROVIDER: z.enum(["local", "openai"]).default("local"),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),

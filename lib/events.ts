@@ -32,10 +32,40 @@ export interface DocumentSummaryEvent {
   retrying?: true;
 }
 
+/** A passage an answer cites: its number is its place in the list, from 1. */
+export interface QuestionCitation {
+  documentId: string;
+  title: string;
+  /** The passage, quoted (shortened where long). */
+  excerpt: string;
+  /** [start, end) of the passage, in characters (code points) of the document's text. */
+  start: number;
+  end: number;
+}
+
+export type QuestionStatus = "queued" | "answering" | "done" | "failed" | "cancelled";
+
+/**
+ * A question's answer as it is written. `text` is the whole answer so far, never a delta: each
+ * event's text extends the one before, and the last has `done: true` (status done, failed or
+ * cancelled) and the stored answer. An event with `retrying: true` (and empty text) says the
+ * answer starts again from its beginning.
+ */
+export interface QuestionAnswerEvent {
+  id: string;
+  text: string;
+  done: boolean;
+  status: QuestionStatus;
+  citations: QuestionCitation[];
+  error?: string;
+  retrying?: true;
+}
+
 export interface ServerToClientEvents {
   "document:progress": (payload: DocumentProgress) => void;
   "document:summary": (payload: DocumentSummaryEvent) => void;
   "document:deleted": (payload: { id: string }) => void;
+  "question:answer": (payload: QuestionAnswerEvent) => void;
   /**
    * Events may have been lost (a process lost its Redis connection for a while and has it back):
    * read the state of what is shown again.

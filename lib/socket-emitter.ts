@@ -4,7 +4,7 @@
  */
 import { Emitter } from "@socket.io/redis-emitter";
 import { closeOnExit } from "./connections";
-import { credentialRoom, ownerRoom, type DocumentProgress, type DocumentSummaryEvent, type ServerToClientEvents } from "./events";
+import { credentialRoom, ownerRoom, type DocumentProgress, type DocumentSummaryEvent, type QuestionAnswerEvent, type ServerToClientEvents } from "./events";
 import { createFailFastConnection, onReconnect, REDIS_NAMESPACE } from "./redis";
 
 /** The Redis channel prefix shared by the emitter and the web processes' adapter (plain channels: every cluster node relays them). */
@@ -35,6 +35,11 @@ export function emitProgress(ownerId: string, payload: DocumentProgress): void {
 /** Sends a document's summary as written so far (or, with `done`, its final text) to every browser of its owner. */
 export function emitSummary(ownerId: string, payload: DocumentSummaryEvent): void {
   emitter().to(ownerRoom(ownerId)).emit("document:summary", payload);
+}
+
+/** Sends a question's answer as written so far (or, with `done`, its end) to every browser of its owner. */
+export function emitAnswer(ownerId: string, payload: QuestionAnswerEvent): void {
+  emitter().to(ownerRoom(ownerId)).emit("question:answer", payload);
 }
 
 /** Tells the owner's browsers that a document is gone. */

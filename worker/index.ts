@@ -11,6 +11,7 @@ import { logger } from "@/lib/logger";
 import { STAGES, stageJobId, type QueueName, type TaskName } from "@/lib/pipeline/table";
 import { BACKOFF_TYPE, polynomialBackoff, queue } from "@/lib/queues";
 import { createBlockingConnection } from "@/lib/redis";
+import { questionJobId } from "@/lib/questions";
 import { queueSearchIndexingWhereNeeded } from "@/lib/search";
 import { fileStorage } from "@/lib/storage";
 import { concurrency, MAX_STALLED_COUNT, selectedQueues } from "./config";
@@ -95,9 +96,11 @@ async function main() {
     // Documents from before search, or indexed in another SEARCH_LANGUAGE, are indexed in the background.
     await queueSearchIndexingWhereNeeded().catch((error: Error) => logger.warn("could not queue search indexing", { error: error.message }));
   }
-  stopListening = await onCancelRequest(createBlockingConnection(), (documentId) => {
+  // A cancel names a document (its stage jobs stop) or a question (its answer stops).
+  stopListening = await onCancelRequest(createBlockingConnection(), (id) => {
     for (const worker of workers) {
-      for (const stage of STAGES) worker.cancelJob(stageJobId(documentId, stage), "cancelled by its owner");
+      for (const stage of STAGES) worker.cancelJob(stageJobId(id, stage), "cancelled by its owner");
+      worker.cancelJob(questionJobId(id), "cancelled by its owner");
     }
   });
   // The storage named here must be the one the web processes use, or documents fail as missing files.

@@ -1,7 +1,7 @@
 import { LOCAL_EMBEDDING_DIMENSIONS, localEmbedding, localEmbeddingModel } from "@/lib/similarity/embedding";
 import { NO_STATISTICS, type LibraryStatistics } from "@/lib/similarity/weighting";
 import { summarizeLocally } from "./local-summary";
-import type { AiProvider, EmbedOptions, SummarizeOptions } from "./provider";
+import type { AiProvider, AnswerOptions, AnswerSource, EmbedOptions, SummarizeOptions } from "./provider";
 
 export { LOCAL_EMBEDDING_DIMENSIONS };
 
@@ -14,6 +14,8 @@ export class LocalProvider implements AiProvider {
   readonly summaryModel = "extractive-textrank";
   /** The model name before any library statistics; `embeddingModelFor` names the others. */
   readonly embeddingModel = localEmbeddingModel(NO_STATISTICS);
+  readonly answerModel = "extract";
+  readonly answersQuote = true;
 
   /** The document's own description of itself, then key points from its main sections, all picked from its sentences (./local-summary). */
   async summarize(text: string, opts: SummarizeOptions = {}): Promise<string> {
@@ -35,8 +37,26 @@ export class LocalProvider implements AiProvider {
     return vector;
   }
 
+  /** No model writes here: the answer is the sources themselves, quoted one after another with their numbers. */
+  async answer(_question: string, sources: AnswerSource[], opts: AnswerOptions = {}): Promise<string> {
+    let text = "";
+    for (const [index, source] of sources.entries()) {
+      opts.signal?.throwIfAborted();
+      text += `${index === 0 ? "" : "\n\n"}[${index + 1}] “${quotable(source.text)}”`;
+      opts.onDraft?.(text);
+      // Each quote goes out as it is found, not all at once.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return text;
+  }
+
   /** The model name of vectors made under a statistics version. */
   embeddingModelFor(statistics: LibraryStatistics): string {
     return localEmbeddingModel(statistics);
   }
+}
+
+/** A passage as one quote: its white space made single spaces. */
+function quotable(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }

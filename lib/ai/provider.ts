@@ -30,13 +30,32 @@ export interface EmbedOptions {
   statistics?: LibraryStatistics;
 }
 
-/** What the job chain needs from an AI backend: a summary of a text and one vector per text. */
+/** A passage an answer is written from; the answer cites it by its place in the list, from 1. */
+export interface AnswerSource {
+  title: string;
+  text: string;
+}
+
+export interface AnswerOptions {
+  signal?: AbortSignal;
+  /** Called as the answer is written, with the whole text so far (each call's text extends the one before). */
+  onDraft?: (textSoFar: string) => void;
+  /** Called when the answer starts again from its beginning: the text so far is void. */
+  onRetry?: () => void;
+}
+
+/** What the job chain needs from an AI backend: a summary of a text, one vector per text, and answers to questions. */
 export interface AiProvider {
   readonly name: string;
   readonly summaryModel: string;
   readonly embeddingModel: string;
   summarize(text: string, opts?: SummarizeOptions): Promise<string>;
   embed(texts: string[], opts?: EmbedOptions): Promise<number[][]>;
+  /** The model that writes answers; with `answersQuote`, none does: the answer is the sources quoted. */
+  readonly answerModel: string;
+  readonly answersQuote: boolean;
+  /** An answer to a question from numbered sources, citing them as [1], [2]. */
+  answer(question: string, sources: AnswerSource[], opts?: AnswerOptions): Promise<string>;
   /** One vector for a whole document, for a provider that does better than averaging its chunks. */
   embedDocument?(text: string, opts?: EmbedOptions): Promise<number[]>;
   /** The model name of vectors made under these statistics, for a provider whose vectors depend on them. */

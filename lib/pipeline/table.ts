@@ -9,7 +9,7 @@ import { idSchema } from "./ids";
 /** Queues split by the kind of work, so a flood of slow AI calls never holds up text extraction. */
 export const QUEUE_NAMES = [
   "ingest", // extract: CPU, local
-  "ai", // summarize, embed: slow external calls
+  "ai", // summarize, embed, questions: slow external calls
   "index", // find-similar: database
   "maintenance", // the reconciler and other housekeeping
 ] as const;
@@ -55,6 +55,8 @@ export const TASK_TABLE = [
   { name: "reembed", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
   // Indexes an owner's documents for search that are not indexed in SEARCH_LANGUAGE (resumable).
   { name: "search-index", queue: "maintenance", payload: z.object({ ownerId: z.string().min(1) }) },
+  // Finds the passages that answer a person's question and streams the answer (queued without a priority: before any document stage).
+  { name: "question", queue: "ai", payload: z.object({ questionId: idSchema }) },
 ] as const satisfies readonly { name: string; queue: QueueName; payload: z.ZodType }[];
 
 export type TaskName = (typeof TASK_TABLE)[number]["name"];

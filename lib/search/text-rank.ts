@@ -121,3 +121,28 @@ export function snippetOf(passage: BestPassage | undefined): Snippet {
   if (passage.marked === null) return plainSnippet(passage.text);
   return parseMarked(passage.marked);
 }
+
+/** A passage found for a question: which document, which passage, and its rank. */
+export interface PassageHit {
+  documentId: string;
+  index: number;
+  score: number;
+}
+
+/**
+ * The owner's passages that best match any of `words` (a question's words: no one word is
+ * required), within `documentIds` when given; ranked by ts_rank_cd, so passages holding more of
+ * the words, closer together, come first.
+ */
+export async function passageHits(ownerId: string, words: string, language: string, k: number, documentIds: string[] | null, db: Db = prisma): Promise<PassageHit[]> {
+  const anyWord = anyWordQuery(language, words);
+  const scope = documentIds ? Prisma.sql`AND c."documentId" = ANY(${documentIds}::uuid[])` : Prisma.empty;
+  const rows = await db.$queryRaw<{ documentId: string; index: number; rank: number }[]>`
+    WITH q AS (SELECT ${anyWord} AS anyword)
+    SELECT c."documentId", c."index", ts_rank_cd(c."searchVector", q.anyword, ${NORMALIZATION}::int) AS rank
+    FROM "Chunk" c, q
+    WHERE c."ownerId" = ${ownerId} ${scope} AND c."searchVector" @@ q.anyword
+    ORDER BY rank DESC, c."documentId", c."index"
+    LIMIT ${k}`;
+  return rows.map((row) => ({ documentId: row.documentId, index: row.index, score: Number(row.rank) }));
+}

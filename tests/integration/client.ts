@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import type { DocumentDetail, DocumentListItem, SimilarityStatus, UploadedDocument } from "@/lib/document-types";
-import type { ClientToServerEvents, DocumentProgress, DocumentSummaryEvent, FollowAnswer, ServerToClientEvents } from "@/lib/events";
+import type { ClientToServerEvents, DocumentProgress, DocumentSummaryEvent, FollowAnswer, QuestionAnswerEvent, ServerToClientEvents } from "@/lib/events";
 import { isFinal } from "@/lib/pipeline/statuses";
 
 export interface UploadFile {
@@ -135,6 +135,7 @@ function record<T extends { id: string }>(byId: Map<string, T[]>, event: T): voi
 export class ProgressWatcher {
   readonly events = new Map<string, DocumentProgress[]>();
   readonly summaries = new Map<string, DocumentSummaryEvent[]>();
+  readonly answers = new Map<string, QuestionAnswerEvent[]>();
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private waiters: (() => void)[] = [];
 
@@ -149,6 +150,10 @@ export class ProgressWatcher {
     });
     this.socket.on("document:summary", (event) => {
       record(this.summaries, event);
+      wake();
+    });
+    this.socket.on("question:answer", (event) => {
+      record(this.answers, event);
       wake();
     });
     // As a browser does: events may have been lost, so each document followed so far is read again.
@@ -192,6 +197,18 @@ export class ProgressWatcher {
   /** The summary events seen for a document, in order. */
   summaryEvents(id: string): DocumentSummaryEvent[] {
     return this.summaries.get(id) ?? [];
+  }
+
+  /** The answer events seen for a question, in order. */
+  answerEvents(id: string): QuestionAnswerEvent[] {
+    return this.answers.get(id) ?? [];
+  }
+
+  /** Resolves with a question's last event once it has one with `done` (its answer ended); rejects after `timeoutMs`. */
+  async waitForAnswer(id: string, timeoutMs = 60_000): Promise<QuestionAnswerEvent> {
+    const last = () => this.answerEvents(id).at(-1);
+    await this.until(() => last()?.done === true, () => `question ${id} not answered in time: ${JSON.stringify(last())}`, timeoutMs);
+    return last()!;
   }
 
   /** Resolves once `condition` holds (checked now and after every event); rejects after `timeoutMs` with `describe()`. */
