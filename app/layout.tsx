@@ -28,6 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {user && (
               <nav className="account-nav" aria-label="Account">
                 <span className="muted">{user.email}</span>
+                <Link href="/questions">Questions</Link>
                 <Link href="/settings">Settings</Link>
                 {user.isAdmin && <a href="/admin/queues">Queues</a>}
                 <form method="post" action="/api/auth/logout">

@@ -1,8 +1,10 @@
 import { Library } from "@/app/_components/library";
 import { LibrarySearch } from "@/app/_components/library-search";
+import { Questions } from "@/app/_components/questions";
 import { listLibrary } from "@/lib/library";
 import { DEFAULT_PAGE_SIZE, libraryHref, libraryViewOf } from "@/lib/library-query";
 import { pageUser } from "@/lib/page-user";
+import { answersQuote, listQuestions } from "@/lib/questions";
 import { formatList } from "@/lib/parsing/formats";
 import { searchIndexingStatus, searchLibrary, searchQuerySchema } from "@/lib/search";
 
@@ -33,6 +35,9 @@ export default async function HomePage({ searchParams }: HomePageProps) {
       ) : null}
       <h1>Summarize your documents</h1>
       <p className="lead">{`Upload ${formatList("or", "plural")}. Each file is read, summarized and compared with the rest of your library in the background.`}</p>
+      {page.total > 0 ? (
+        <Questions heading="Ask your library" initial={await listQuestions(user.id, { limit: 3 })} allHref="/questions" extracts={answersQuote()} />
+      ) : null}
       {/* Another sort or filter is another list: it starts over from the server's first page. */}
       <Library key={libraryHref(view)} view={view} initialPage={page} />
     </>

@@ -3,6 +3,7 @@
  * with the passages found by ./retrieve) and the browser-safe types (./types).
  */
 export {
+  answersQuote,
   askQuestion,
   cancelQuestion,
   deleteQuestion,

@@ -7,6 +7,7 @@
  */
 import { requestCancel } from "@/lib/cancellation";
 import { prisma } from "@/lib/db";
+import { env } from "@/lib/env";
 import { InvalidInputError, NotFoundError } from "@/lib/errors";
 import type { Prisma, Question } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
@@ -17,6 +18,11 @@ import { isAnswering, type AskInput, type QuestionCitation, type QuestionListQue
 
 const NOT_FOUND = "Question not found";
 const ANSWERING = { in: ["queued", "answering"] } as const satisfies Prisma.EnumQuestionStatusFilter;
+
+/** Whether answers are passages quoted from the documents: the local provider writes no text of its own. */
+export function answersQuote(): boolean {
+  return env.AI_PROVIDER === "local";
+}
 
 /** The question job's id: one job per question. */
 export function questionJobId(questionId: string): string {

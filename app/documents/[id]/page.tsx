@@ -5,6 +5,7 @@ import { cache } from "react";
 import { DocumentOutline } from "@/app/_components/document-outline";
 import { DocumentText } from "@/app/_components/document-text";
 import { DocumentTitle } from "@/app/_components/document-title";
+import { Questions } from "@/app/_components/questions";
 import { LiveDocument } from "@/app/_components/live-document";
 import type { LiveDocumentState } from "@/app/_components/use-live-document";
 import type { DocumentDetail, SimilarityStatus } from "@/lib/document-types";
@@ -14,14 +15,18 @@ import { formatBytes } from "@/lib/format";
 import { pageUser } from "@/lib/page-user";
 import { formatTypeName } from "@/lib/parsing/formats";
 import { stageLabel } from "@/lib/pipeline/table";
-import { passageFor } from "@/lib/search";
+import { answersQuote, listQuestions } from "@/lib/questions";
+import { passageFor, type PassageHighlight } from "@/lib/search";
 import { scoreLabel } from "@/lib/similarity/reasons";
 
 export const dynamic = "force-dynamic";
 
 interface DocumentPageProps {
   params: Promise<{ id: string }>;
-  /** `q`: the search that opened the page, whose best passage the text opens at, highlighted. */
+  /**
+   * `q`: the search that opened the page, whose best passage the text opens at, highlighted;
+   * `passage`: `<start>-<end>` in characters, the passage an answer cites, opened and highlighted.
+   */
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
@@ -59,10 +64,17 @@ export async function generateMetadata({ params }: DocumentPageProps): Promise<M
   return { title: `${document.title} · Docsum` };
 }
 
+/** The passage `<start>-<end>` of a citation's link, or null. */
+function citedPassage(value: string | string[] | undefined): PassageHighlight | null {
+  const match = typeof value === "string" ? /^(\d{1,9})-(\d{1,9})$/.exec(value) : null;
+  if (!match || Number(match[2]) <= Number(match[1])) return null;
+  return { start: Number(match[1]), end: Number(match[2]), marks: [] };
+}
+
 export default async function DocumentPage({ params, searchParams }: DocumentPageProps) {
   const document = await loadDocument((await params).id);
-  const { q } = await searchParams;
-  const highlight = typeof q === "string" ? await passageFor((await pageUser()).id, document.id, q) : null;
+  const { q, passage } = await searchParams;
+  const highlight = citedPassage(passage) ?? (typeof q === "string" ? await passageFor((await pageUser()).id, document.id, q) : null);
   // Only the length: the text itself loads when the person opens it.
   const { total: textLength } = await getDocumentText((await pageUser()).id, document.id, 0, 0);
   const similarity = document.status === "done" ? await getSimilarityStatus((await pageUser()).id) : null;
@@ -98,6 +110,14 @@ export default async function DocumentPage({ params, searchParams }: DocumentPag
 
       {textLength > 0 && document.outline.length > 0 ? <DocumentOutline outline={document.outline} /> : null}
       {document.status === "done" ? <Similar document={document} similarity={similarity} /> : null}
+      {textLength > 0 ? (
+        <Questions
+          heading="Ask about this document"
+          documentIds={[document.id]}
+          initial={await listQuestions((await pageUser()).id, { documentId: document.id, limit: 5 })}
+          extracts={answersQuote()}
+        />
+      ) : null}
       {/* Shown once the text has been read, whatever happened after; keyed so a new reading starts closed. */}
       {textLength > 0 ? <DocumentText key={textLength} id={document.id} total={textLength} highlight={highlight} /> : null}
       {document.runs.length > 0 ? <History document={document} /> : null}
