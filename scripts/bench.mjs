@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, run, bootstrap, waitForOtherBuilds } from './lib/project.mjs';
 
-const FIGURES = ['upload-ack', 'pipeline-throughput', 'progress-latency', 'similar-quality', 'similar-scale', 'library-paging', 'memory', 'bullmq-overhead', 'summary-stream', 'summary-quality', 'search-quality', 'search-scale', 'ocr-accuracy'];
+const FIGURES = ['upload-ack', 'pipeline-throughput', 'progress-latency', 'similar-quality', 'similar-scale', 'library-paging', 'memory', 'bullmq-overhead', 'summary-stream', 'summary-quality', 'search-quality', 'search-scale', 'ocr-accuracy', 'question-latency'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profile = args.includes('--profile');

@@ -1,0 +1,155 @@
+/**
+ * Questions, first answer latency: from `POST /api/questions` to a socket.io-client (the
+ * browser's stand-in) receiving the question's first `question:answer` event with text, with the
+ * local provider, on a real stack whose owner has 10,000 documents (synthetic, in the real
+ * tables: text from paragraphs of this machine's manual pages, passages and search vectors made by
+ * the triggers, vectors entered in the vector index; quick: 2,000). The labelled search set's
+ * queries are asked one at a time, after one warm-up question (the worker's vector index is built
+ * then; its time is reported). Baseline: `GET /api/search` (hybrid) for the same words, on the
+ * same stack, the two taken in turn per query.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import type { QuestionAnswerEvent } from "@/lib/events";
+import { ROOT } from "../tests/harness";
+import { api } from "../tests/integration/client";
+import { log, QUICK, result, runFigure } from "./lib/figure";
+import { connect } from "./lib/latency";
+import { QUERIES, searchCorpus } from "./lib/search-set";
+import { BENCH_DATABASE_URL, startBenchStack } from "./lib/stack";
+import { median, quantile, since } from "./lib/stats";
+import { TopicMixture } from "./lib/vectors";
+
+const DOCUMENTS = Number(process.env.BENCH_QUESTION_DOCUMENTS ?? (QUICK ? 2_000 : 10_000));
+const BATCH = 2000;
+const TIMEOUT_MS = 120_000;
+
+process.env.DATABASE_URL = BENCH_DATABASE_URL;
+const { LOCAL_EMBEDDING_DIMENSIONS, localEmbeddingModel } = await import("@/lib/similarity");
+const { env } = await import("@/lib/env");
+
+/** A deterministic generator, so two runs make the same library. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** Fills the owner's library with `count` documents in the real tables, as bench/search-scale.ts does. */
+async function fillLibrary(db: pg.Client, ownerId: string, count: number): Promise<void> {
+  const pages = searchCorpus(path.join(ROOT, "data/search-set"));
+  const paragraphs = pages.flatMap((page) => page.text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 80 && p.length < 1500));
+  const next = random(7);
+  const mixture = new TopicMixture(LOCAL_EMBEDDING_DIMENSIONS);
+  const model = localEmbeddingModel({ version: 0 });
+  const tag = randomBytes(3).toString("hex");
+  for (let from = 0; from < count; from += BATCH) {
+    const numbers: number[] = [];
+    const texts: string[] = [];
+    const vectors: Buffer[] = [];
+    for (let i = from; i < Math.min(count, from + BATCH); i++) {
+      const n = 3 + Math.floor(next() * 7);
+      texts.push(Array.from({ length: n }, () => paragraphs[Math.floor(next() * paragraphs.length)]).join("\n\n"));
+      numbers.push(i);
+      const v = mixture.next();
+      vectors.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    }
+    await db.query(
+      `INSERT INTO "Document" (id, "ownerId", title, filename, "mimeType", size, sha256, "storageKey", status, stage, progress, text, summary,
+                               "searchLanguage", "embeddingModel", vector, "vectorSeq", "updatedAt", "finishedAt")
+       SELECT gen_random_uuid(), $1, 'synthetic ' || u.i, 'synthetic-' || u.i || '.txt', 'text/plain', length(u.t), md5($7 || u.i), 'synthetic-' || u.i,
+              'done', 'similar', 100, u.t, left(u.t, 300), $2, $3, u.v, nextval('vector_seq'), now(), now()
+       FROM unnest($4::int[], $5::text[], $6::bytea[]) AS u(i, t, v)`,
+      [ownerId, env.SEARCH_LANGUAGE, model, numbers, texts, vectors, tag],
+    );
+    await db.query(
+      `INSERT INTO "Chunk" ("documentId", "index", "ownerId", "start", "end", "text", "tokens")
+       SELECT d.id, p.n - 1, d."ownerId", 0, length(p.t), p.t, length(p.t) / 4
+       FROM "Document" d CROSS JOIN LATERAL unnest(string_to_array(d.text, E'\\n\\n')) WITH ORDINALITY AS p(t, n)
+       WHERE d."ownerId" = $1 AND d.title = ANY($2::text[])`,
+      [ownerId, numbers.map((i) => `synthetic ${i}`)],
+    );
+  }
+  await db.query(`ANALYZE "Document"`);
+  await db.query(`ANALYZE "Chunk"`);
+}
+
+runFigure(async () => {
+  const stack = await startBenchStack("question-latency");
+  const db = new pg.Client({ connectionString: BENCH_DATABASE_URL });
+  await db.connect();
+  const socket = await connect(stack.baseURL, stack.admin!.token);
+  try {
+    const me = (await (await api(stack.baseURL, "/api/auth/me")).json()) as { user: { id: string } };
+    const filled = performance.now();
+    await fillLibrary(db, me.user.id, DOCUMENTS);
+    log(`question-latency: ${DOCUMENTS} documents in ${(since(filled) / 1000).toFixed(0)} s`);
+
+    const firstTextAt = new Map<string, number>();
+    const ended = new Set<string>();
+    socket.on("question:answer", (event: QuestionAnswerEvent) => {
+      if (event.text !== "" && !firstTextAt.has(event.id)) firstTextAt.set(event.id, performance.now());
+      if (event.done) ended.add(event.id);
+    });
+    const until = async (condition: () => boolean, what: string) => {
+      const deadline = Date.now() + TIMEOUT_MS;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`${what} within ${TIMEOUT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    };
+    /** Asks one question and waits for its end; the time from the request to its first text. */
+    const askOnce = async (question: string): Promise<number> => {
+      const start = performance.now();
+      const response = await api(stack.baseURL, "/api/questions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+      if (response.status !== 202) throw new Error(`asking answered ${response.status}: ${await response.text()}`);
+      const { id } = (await response.json()) as { id: string };
+      await until(() => ended.has(id), `question "${question}" was not answered`);
+      if (!firstTextAt.has(id)) throw new Error(`question "${question}" was answered without text`);
+      return firstTextAt.get(id)! - start;
+    };
+    const searchOnce = async (q: string): Promise<number> => {
+      const start = performance.now();
+      const response = await api(stack.baseURL, `/api/search?${new URLSearchParams({ q, mode: "hybrid", limit: "10" })}`);
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`search answered ${response.status}`);
+      return since(start);
+    };
+
+    const warm = performance.now();
+    await askOnce("warm up the vector index");
+    const warmUpMs = since(warm);
+    await searchOnce("warm up the web process's vector index");
+    log(`question-latency: warm-up question ${warmUpMs.toFixed(0)} ms`);
+
+    const asked: number[] = [];
+    const searched: number[] = [];
+    for (let round = 0; round < (QUICK ? 1 : 2); round++) {
+      for (const { query } of QUERIES) {
+        asked.push(await askOnce(query));
+        searched.push(await searchOnce(query));
+      }
+    }
+    const p = { p50: median(asked), p95: quantile(asked, 0.95), searchP50: median(searched), searchP95: quantile(searched, 0.95) };
+    log(`question-latency: first answer event p50 ${p.p50.toFixed(0)} ms, p95 ${p.p95.toFixed(0)} ms; search p50 ${p.searchP50.toFixed(0)} ms, p95 ${p.searchP95.toFixed(0)} ms`);
+    return [
+      result({
+        name: `question: POST to first answer event, local provider, ${DOCUMENTS.toLocaleString("en-US")} documents (p95)`,
+        value: p.p95,
+        unit: "ms",
+        baseline: "GET /api/search (hybrid) for the same words on the same stack (p95)",
+        baselineValue: p.searchP95,
+        runs: [p.p50, p.p95],
+        details: { documents: DOCUMENTS, questions: asked.length, p50: p.p50, p95: p.p95, searchP50: p.searchP50, searchP95: p.searchP95, warmUpMs },
+      }),
+    ];
+  } finally {
+    socket.close();
+    await db.end();
+    await stack.stop();
+  }
+});
