@@ -220,7 +220,7 @@ function QuestionItem({ question, onCancel, onAskAgain, onForget }: QuestionItem
   return (
     <li className="question" data-testid="question" data-status={question.status} aria-busy={answering}>
       <p className="question-text">{question.question}</p>
-      <p className={`question-status status-${question.status}`} data-testid="question-status">
+      <p className={`question-status question-status-${question.status}`} data-testid="question-status">
         {STATUS_LABELS[question.status]}
         {question.status === "done" ? (question.extract ? " · quoted from your documents, not written by a model" : question.model ? ` · written by ${question.model}` : "") : ""}
       </p>

@@ -37,12 +37,12 @@ export class LocalProvider implements AiProvider {
     return vector;
   }
 
-  /** No model writes here: the answer is the sources themselves, quoted one after another with their numbers. */
+  /** No model writes here: the answer is the sources' quotes, one after another with their numbers. */
   async answer(_question: string, sources: AnswerSource[], opts: AnswerOptions = {}): Promise<string> {
     let text = "";
     for (const [index, source] of sources.entries()) {
       opts.signal?.throwIfAborted();
-      text += `${index === 0 ? "" : "\n\n"}[${index + 1}] “${quotable(source.text)}”`;
+      text += `${index === 0 ? "" : "\n\n"}[${index + 1}] “${source.quote}”`;
       opts.onDraft?.(text);
       // Each quote goes out as it is found, not all at once.
       await new Promise((resolve) => setImmediate(resolve));
@@ -54,9 +54,4 @@ export class LocalProvider implements AiProvider {
   embeddingModelFor(statistics: LibraryStatistics): string {
     return localEmbeddingModel(statistics);
   }
-}
-
-/** A passage as one quote: its white space made single spaces. */
-function quotable(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

@@ -34,6 +34,8 @@ export interface EmbedOptions {
 export interface AnswerSource {
   title: string;
   text: string;
+  /** The stretch of `text` that bears on the question, for an answer that quotes rather than writes. */
+  quote: string;
 }
 
 export interface AnswerOptions {

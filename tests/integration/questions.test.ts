@@ -56,6 +56,8 @@ function grows(events: QuestionAnswerEvent[]): boolean {
 }
 
 const flat = (text: string) => text.replace(/\s+/g, " ").trim();
+/** A citation's excerpt without the ellipses that mark text left out. */
+const unquoted = (excerpt: string) => excerpt.replace(/^…|…$/g, "");
 
 /** Resolves once `condition` holds, checked every 100 ms; rejects after `timeoutMs`. */
 async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -117,7 +119,7 @@ describe("questions answered by a model", () => {
     expect(last.text).toContain("[1]");
     expect(last.citations.length).toBeGreaterThan(0);
     expect(last.citations.every((citation) => citation.documentId === doc.bees && citation.title === "bees")).toBe(true);
-    expect(flat(texts.bees)).toContain(last.citations[0].excerpt.replace(/…$/, ""));
+    expect(flat(texts.bees)).toContain(unquoted(last.citations[0].excerpt));
     // The model was given the passage and the question, the passage as numbered data.
     const sent = fake.requestsTo(CHAT).at(-1)!.body.messages!.at(-1)!.content;
     expect(sent).toContain('<source n="1" title="bees">');
@@ -281,7 +283,7 @@ describe("questions answered by the local provider", () => {
     expect(last.text).toContain("apt-sortpkgs");
     const slice = await api(stack.baseURL, `/api/documents/${ids.get("apt-README.md")}/text?offset=0&length=100000`);
     const text = flat(((await slice.json()) as { text: string }).text);
-    expect(text).toContain(last.citations[0].excerpt.replace(/…$/, ""));
+    expect(text).toContain(unquoted(last.citations[0].excerpt));
     const stored = await read(stack, body.id!);
     expect(stored.body).toMatchObject({ status: "done", extract: true, model: null, answer: last.text });
   });
