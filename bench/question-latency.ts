@@ -8,75 +8,23 @@
  * then; its time is reported). Baseline: `GET /api/search` (hybrid) for the same words, on the
  * same stack, the two taken in turn per query.
  */
-import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import type { QuestionAnswerEvent } from "@/lib/events";
-import { ROOT } from "../tests/harness";
 import { api } from "../tests/integration/client";
 import { log, QUICK, result, runFigure } from "./lib/figure";
 import { connect } from "./lib/latency";
-import { QUERIES, searchCorpus } from "./lib/search-set";
+import { QUERIES } from "./lib/search-set";
 import { BENCH_DATABASE_URL, startBenchStack } from "./lib/stack";
 import { median, quantile, since } from "./lib/stats";
-import { TopicMixture } from "./lib/vectors";
+import { fillSyntheticLibrary } from "./lib/synthetic-library";
 
 const DOCUMENTS = Number(process.env.BENCH_QUESTION_DOCUMENTS ?? (QUICK ? 2_000 : 10_000));
-const BATCH = 2000;
 const TIMEOUT_MS = 120_000;
 
 process.env.DATABASE_URL = BENCH_DATABASE_URL;
 const { LOCAL_EMBEDDING_DIMENSIONS, localEmbeddingModel } = await import("@/lib/similarity");
 const { env } = await import("@/lib/env");
-
-/** A deterministic generator, so two runs make the same library. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-/** Fills the owner's library with `count` documents in the real tables, as bench/search-scale.ts does. */
-async function fillLibrary(db: pg.Client, ownerId: string, count: number): Promise<void> {
-  const pages = searchCorpus(path.join(ROOT, "data/search-set"));
-  const paragraphs = pages.flatMap((page) => page.text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 80 && p.length < 1500));
-  const next = random(7);
-  const mixture = new TopicMixture(LOCAL_EMBEDDING_DIMENSIONS);
-  const model = localEmbeddingModel({ version: 0 });
-  const tag = randomBytes(3).toString("hex");
-  for (let from = 0; from < count; from += BATCH) {
-    const numbers: number[] = [];
-    const texts: string[] = [];
-    const vectors: Buffer[] = [];
-    for (let i = from; i < Math.min(count, from + BATCH); i++) {
-      const n = 3 + Math.floor(next() * 7);
-      texts.push(Array.from({ length: n }, () => paragraphs[Math.floor(next() * paragraphs.length)]).join("\n\n"));
-      numbers.push(i);
-      const v = mixture.next();
-      vectors.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-    }
-    await db.query(
-      `INSERT INTO "Document" (id, "ownerId", title, filename, "mimeType", size, sha256, "storageKey", status, stage, progress, text, summary,
-                               "searchLanguage", "embeddingModel", vector, "vectorSeq", "updatedAt", "finishedAt")
-       SELECT gen_random_uuid(), $1, 'synthetic ' || u.i, 'synthetic-' || u.i || '.txt', 'text/plain', length(u.t), md5($7 || u.i), 'synthetic-' || u.i,
-              'done', 'similar', 100, u.t, left(u.t, 300), $2, $3, u.v, nextval('vector_seq'), now(), now()
-       FROM unnest($4::int[], $5::text[], $6::bytea[]) AS u(i, t, v)`,
-      [ownerId, env.SEARCH_LANGUAGE, model, numbers, texts, vectors, tag],
-    );
-    await db.query(
-      `INSERT INTO "Chunk" ("documentId", "index", "ownerId", "start", "end", "text", "tokens")
-       SELECT d.id, p.n - 1, d."ownerId", 0, length(p.t), p.t, length(p.t) / 4
-       FROM "Document" d CROSS JOIN LATERAL unnest(string_to_array(d.text, E'\\n\\n')) WITH ORDINALITY AS p(t, n)
-       WHERE d."ownerId" = $1 AND d.title = ANY($2::text[])`,
-      [ownerId, numbers.map((i) => `synthetic ${i}`)],
-    );
-  }
-  await db.query(`ANALYZE "Document"`);
-  await db.query(`ANALYZE "Chunk"`);
-}
 
 runFigure(async () => {
   const stack = await startBenchStack("question-latency");
@@ -86,7 +34,14 @@ runFigure(async () => {
   try {
     const me = (await (await api(stack.baseURL, "/api/auth/me")).json()) as { user: { id: string } };
     const filled = performance.now();
-    await fillLibrary(db, me.user.id, DOCUMENTS);
+    await fillSyntheticLibrary(db, {
+      ownerId: me.user.id,
+      documents: DOCUMENTS,
+      seed: 7,
+      language: env.SEARCH_LANGUAGE,
+      dimensions: LOCAL_EMBEDDING_DIMENSIONS,
+      embeddingModel: localEmbeddingModel({ version: 0 }),
+    });
     log(`question-latency: ${DOCUMENTS} documents in ${(since(filled) / 1000).toFixed(0)} s`);
 
     const firstTextAt = new Map<string, number>();

@@ -9,18 +9,14 @@
  * `--quick` or BENCH_SEARCH_DOCUMENTS picks the size.
  */
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import pg from "pg";
 import { log, QUICK, result, runFigure } from "./lib/figure";
-import { QUERIES, searchCorpus } from "./lib/search-set";
+import { QUERIES } from "./lib/search-set";
+import { fillSyntheticLibrary } from "./lib/synthetic-library";
 import { BENCH_DATABASE_URL } from "./lib/stack";
 import { median, quantile, since } from "./lib/stats";
-import { TopicMixture } from "./lib/vectors";
-import { ROOT } from "../tests/harness";
 
 const DOCUMENTS = Number(process.env.BENCH_SEARCH_DOCUMENTS ?? (QUICK ? 10_000 : 100_000));
-const BATCH = 2000;
-const PARAGRAPHS_PER_DOCUMENT = [3, 9] as const;
 const OWNER = `bench-search-scale-${randomBytes(3).toString("hex")}`;
 
 process.env.DATABASE_URL = BENCH_DATABASE_URL;
@@ -30,58 +26,17 @@ const { LOCAL_EMBEDDING_DIMENSIONS, localEmbeddingModel } = await import("@/lib/
 const { env } = await import("@/lib/env");
 const db = new pg.Client({ connectionString: BENCH_DATABASE_URL });
 
-/** A deterministic generator, so two runs make the same library. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 runFigure(async () => {
   await db.connect();
-  const pages = searchCorpus(path.join(ROOT, "data/search-set"));
-  const paragraphs = pages.flatMap((page) => page.text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 80 && p.length < 1500));
-  log(`search-scale: ${DOCUMENTS} documents from ${paragraphs.length} paragraphs`);
-  const next = random(42);
-  const mixture = new TopicMixture(LOCAL_EMBEDDING_DIMENSIONS);
-  const model = localEmbeddingModel({ version: 0 });
   const started = performance.now();
-  let characters = 0;
-  for (let from = 0; from < DOCUMENTS; from += BATCH) {
-    const numbers: number[] = [];
-    const texts: string[] = [];
-    const vectors: Buffer[] = [];
-    for (let i = from; i < Math.min(DOCUMENTS, from + BATCH); i++) {
-      const n = PARAGRAPHS_PER_DOCUMENT[0] + Math.floor(next() * (PARAGRAPHS_PER_DOCUMENT[1] - PARAGRAPHS_PER_DOCUMENT[0] + 1));
-      const text = Array.from({ length: n }, () => paragraphs[Math.floor(next() * paragraphs.length)]).join("\n\n");
-      numbers.push(i);
-      texts.push(text);
-      characters += text.length;
-      const v = mixture.next();
-      vectors.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-    }
-    // The documents (their search vectors by the trigger), then one passage per paragraph (theirs by the trigger).
-    await db.query(
-      `INSERT INTO "Document" (id, "ownerId", title, filename, "mimeType", size, sha256, "storageKey", status, stage, progress, text, summary,
-                               "searchLanguage", "embeddingModel", vector, "vectorSeq", "updatedAt", "finishedAt")
-       SELECT gen_random_uuid(), $1, 'synthetic ' || u.i, 'synthetic-' || u.i || '.txt', 'text/plain', length(u.t), md5($1 || u.i), 'synthetic-' || u.i,
-              'done', 'similar', 100, u.t, left(u.t, 300), $2, $3, u.v, nextval('vector_seq'), now(), now()
-       FROM unnest($4::int[], $5::text[], $6::bytea[]) AS u(i, t, v)`,
-      [OWNER, env.SEARCH_LANGUAGE, model, numbers, texts, vectors],
-    );
-    await db.query(
-      `INSERT INTO "Chunk" ("documentId", "index", "ownerId", "start", "end", "text", "tokens")
-       SELECT d.id, p.n - 1, d."ownerId", 0, length(p.t), p.t, length(p.t) / 4
-       FROM "Document" d CROSS JOIN LATERAL unnest(string_to_array(d.text, E'\\n\\n')) WITH ORDINALITY AS p(t, n)
-       WHERE d."ownerId" = $1 AND d.title = ANY($2::text[])`,
-      [OWNER, numbers.map((i) => `synthetic ${i}`)],
-    );
-    if ((from / BATCH) % 10 === 0) log(`search-scale: ${from + numbers.length} documents`);
-  }
-  await db.query(`ANALYZE "Document"`);
-  await db.query(`ANALYZE "Chunk"`);
+  const characters = await fillSyntheticLibrary(db, {
+    ownerId: OWNER,
+    documents: DOCUMENTS,
+    seed: 42,
+    language: env.SEARCH_LANGUAGE,
+    dimensions: LOCAL_EMBEDDING_DIMENSIONS,
+    embeddingModel: localEmbeddingModel({ version: 0 }),
+  });
   const insertSeconds = since(started) / 1000;
   log(`search-scale: library ready in ${insertSeconds.toFixed(0)} s`);
 
