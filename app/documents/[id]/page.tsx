@@ -7,6 +7,7 @@ import { DocumentText } from "@/app/_components/document-text";
 import { DocumentTitle } from "@/app/_components/document-title";
 import { LiveDocument } from "@/app/_components/live-document";
 import { LocalTime } from "@/app/_components/local-time";
+import { Thumbnail } from "@/app/_components/thumbnail";
 import type { LiveDocumentState } from "@/app/_components/use-live-document";
 import type { DocumentDetail, SimilarityStatus } from "@/lib/document-types";
 import { getDocumentDetail, getDocumentText, getSimilarityStatus } from "@/lib/documents";
@@ -71,6 +72,7 @@ export default async function DocumentPage({ params, searchParams }: DocumentPag
         <Link href="/">← All documents</Link>
       </p>
       <DocumentTitle id={document.id} title={document.title} />
+      <Thumbnail id={document.id} mimeType={document.mimeType} status={document.status} stage={document.stage} size="large" />
 
       <dl className="facts">
         <dt>File</dt>
