@@ -136,22 +136,28 @@ test("a PDF dropped beside the zone is uploaded, with an overlay, and its thumbn
   const file = await uniquePdf(`screens-${run}.pdf`);
   // Dragging files over the page shows the overlay; a drop outside the zone uploads them.
   const outside = page.getByRole("heading", { name: "Summarize your documents" });
+  const transfer = await page.evaluateHandle(({ name, base64 }) => {
+    const items = new DataTransfer();
+    items.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: "application/pdf" }));
+    return items;
+  }, { name: file.name, base64: file.buffer.toString("base64") });
+  // Once the page is ready, files over it bring up the overlay.
+  await expect(async () => {
+    await outside.dispatchEvent("dragenter", { dataTransfer: transfer });
+    await expect(page.getByTestId("page-drop-overlay")).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+  await screenshot(page, "screens-drop-overlay");
+  await outside.dispatchEvent("dragover", { dataTransfer: transfer });
+  let taken = false;
   const [uploaded] = await uploadAnswer(page, async () => {
-    await page.evaluate(async ({ name, base64 }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: "application/pdf" }));
-      const target = document.querySelector("h1")!;
-      target.dispatchEvent(new DragEvent("dragenter", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      // The overlay is up while the files are over the page.
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-      if (!document.querySelector("[data-testid=page-drop-overlay]")) throw new Error("no overlay while dragging over the page");
-      const dropped = new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true });
-      target.dispatchEvent(dropped);
-      // The page took the drop: the browser does not open the file in place of the app.
-      if (!dropped.defaultPrevented) throw new Error("the drop was left to the browser");
-    }, { name: file.name, base64: file.buffer.toString("base64") });
+    taken = await outside.evaluate((heading, items) => {
+      const drop = new DragEvent("drop", { dataTransfer: items, bubbles: true, cancelable: true });
+      heading.dispatchEvent(drop);
+      return drop.defaultPrevented;
+    }, transfer);
   });
+  // The page took the drop: the browser does not open the file in place of the app.
+  expect(taken).toBe(true);
   await expect(outside).toBeVisible();
   await expect(page.getByTestId("page-drop-overlay")).toHaveCount(0);
   pdfId = uploaded.id;

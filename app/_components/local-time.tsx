@@ -9,7 +9,9 @@ export function LocalTime({ iso }: { iso: string }) {
   const utc = `${UTC_FORMAT.format(new Date(iso))} UTC`;
   const [local, setLocal] = useState<string | null>(null);
   useEffect(() => {
-    setLocal(new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" }).format(new Date(iso)));
+    // dateStyle cannot be combined with timeZoneName: the same fields, named one by one.
+    const local = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+    setLocal(local.format(new Date(iso)));
   }, [iso]);
   return (
     <time dateTime={iso} title={utc} data-testid="local-time">
