@@ -18,7 +18,7 @@ const BACK_LINK =
   'background:#ffffff;color:#174a96;font:600 16px system-ui,sans-serif;border:1px solid #174a96;border-radius:8px;text-decoration:none">← Back to Docsum</a>';
 
 /** The dashboard's HTML page as this app serves it: no font from elsewhere, and a way back to the app. */
-export function dashboardHtml(html: string): string {
+function dashboardHtml(html: string): string {
   return html.replace(REMOTE_FONT, "").replace(/<\/body>/, `${BACK_LINK}</body>`);
 }
 
