@@ -168,11 +168,11 @@ test("a PDF dropped beside the zone is uploaded, with an overlay, and its thumbn
   await expect(outside).toBeVisible();
   await expect(page.getByTestId("page-drop-overlay")).toHaveCount(0);
   pdfId = uploaded.id;
-  // A title of its own, so other specs' rows of "The graphicx package" stay one each.
-  expect((await page.request.patch(`/api/documents/${pdfId}`, { data: { title: `screens-${run}` } })).status()).toBe(200);
   personEmail = await createPerson(page);
   const row = rowById(page, pdfId);
   await expect(row).toHaveAttribute("data-status", "done", { timeout: 60_000 });
+  // A title of its own (once its text is read), so other specs' rows of "The graphicx package" stay one each.
+  expect((await page.request.patch(`/api/documents/${pdfId}`, { data: { title: `screens-${run}` } })).status()).toBe(200);
   const thumbnail = row.getByTestId("thumbnail");
   await expect(thumbnail).toBeVisible();
   expect(await thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
