@@ -6,7 +6,7 @@ ENV NEXT_TELEMETRY_DISABLED=1
 # OCR of scanned pages and photos: Tesseract with its English data, and poppler's pdftoppm to render
 # PDF pages; prlimit (util-linux) for the parser processes' memory limit.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils util-linux \
+  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils img2pdf util-linux \
   && rm -rf /var/lib/apt/lists/*
 
 COPY package.json package-lock.json ./

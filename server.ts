@@ -10,7 +10,7 @@ import { authenticate, sameOrigin } from "@/lib/auth";
 import { closeAll } from "@/lib/connections";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { createQueueDashboard, DASHBOARD_PATH } from "@/lib/queue-dashboard";
+import { createQueueDashboard, dashboardRefusedPage, DASHBOARD_PATH } from "@/lib/queue-dashboard";
 import { stampClientAddress, isHttps } from "@/lib/request-info";
 import { appPolicy, baseHeaders, dashboardPolicy, newNonce } from "@/lib/security-headers";
 import { setupToken } from "@/lib/setup-token";
@@ -33,8 +33,12 @@ async function dashboardAccess(req: IncomingMessage, res: ServerResponse): Promi
     return false;
   }
   if (user?.isAdmin) return true;
-  if (!user && req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) {
+  const page = req.method === "GET" && (req.headers.accept ?? "").includes("text/html");
+  if (!user && page) {
     res.writeHead(303, { Location: "/login" }).end();
+  } else if (page) {
+    // A person in a browser reads why, with the way back; the status stays 403.
+    res.writeHead(403, { "Content-Type": "text/html; charset=utf-8" }).end(dashboardRefusedPage());
   } else {
     res.writeHead(user ? 403 : 401, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ error: user ? "Only an administrator can see the queues." : "Sign in as an administrator." }));

@@ -1,6 +1,7 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SiteNav } from "@/app/_components/site-nav";
 import { pageUserOrNull } from "@/lib/page-user";
 import "./globals.css";
 
@@ -10,6 +11,23 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = {
   title: "Docsum",
   description: "Upload documents and read their summaries and the most similar documents in your library.",
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "any" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
+  manifest: "/manifest.webmanifest",
+};
+
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#161b22" },
+  ],
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
@@ -26,7 +44,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               Docsum
             </Link>
             {user && (
-              <nav className="account-nav" aria-label="Account">
+              <SiteNav>
                 <span className="muted">{user.email}</span>
                 <Link href="/questions">Questions</Link>
                 <Link href="/settings">Settings</Link>
@@ -36,7 +54,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                     Sign out
                   </button>
                 </form>
-              </nav>
+              </SiteNav>
             )}
           </div>
         </header>

@@ -18,6 +18,11 @@ test("create an API token, see it once, use it, and revoke it", async ({ page, p
   await page.getByRole("button", { name: "Create token" }).click();
   const secret = (await page.getByTestId("new-token").textContent())!.trim();
   expect(secret).toMatch(/^dsk_/);
+  // The Copy button puts the whole secret on the clipboard.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByRole("button", { name: "Copy token" }).click();
+  await expect(page.getByText("Copied to the clipboard.")).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   await expect(page.getByRole("row", { name: new RegExp(name) })).toBeVisible();
   await screenshot(page, "settings-token");
 
@@ -28,7 +33,12 @@ test("create an API token, see it once, use it, and revoke it", async ({ page, p
   // After a reload the secret is gone from the page; revoking ends the token.
   await page.reload();
   await expect(page.getByTestId("new-token")).toHaveCount(0);
+  // Revoke asks first: keeping it changes nothing, confirming revokes it.
   await page.getByRole("button", { name: `Revoke ${name}` }).click();
+  await page.getByRole("button", { name: `Keep ${name}` }).click();
+  await expect(page.getByRole("button", { name: `Revoke ${name}` })).toBeVisible();
+  await page.getByRole("button", { name: `Revoke ${name}` }).click();
+  await page.getByRole("button", { name: `Yes, revoke ${name}` }).click();
   await expect(page.getByRole("row", { name: new RegExp(name) })).toHaveCount(0);
   const refused = await script.get("/api/documents", { headers: { authorization: `Bearer ${secret}` } });
   expect(refused.status()).toBe(401);

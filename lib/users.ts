@@ -253,3 +253,29 @@ export async function removeUser(adminId: string, userId: string, removeDocument
   await removeDocuments(userId);
   await prisma.user.delete({ where: { id: userId } });
 }
+
+/** Makes a person an administrator or an ordinary user again; an administrator cannot change their own role (the installation keeps one). */
+export async function setAdmin(adminId: string, userId: string, isAdmin: boolean): Promise<UserInfo> {
+  notSelf(adminId, userId);
+  const { count } = await prisma.user.updateMany({ where: { id: userId }, data: { isAdmin } });
+  if (count === 0) throw new NotFoundError("Person not found");
+  return userInfo(userId);
+}
+
+/**
+ * Sets a new password for a person who lost theirs (an administrator's own is changed with the
+ * current one instead): every session of theirs ends, so whoever held one must sign in with the
+ * new password. API tokens stay.
+ */
+export async function resetPassword(adminId: string, userId: string, newPassword: string): Promise<UserInfo> {
+  notSelf(adminId, userId);
+  const passwordHash = await hash(newPassword);
+  const sessions = await prisma.session.findMany({ where: { userId }, select: { id: true } });
+  const [{ count }] = await prisma.$transaction([
+    prisma.user.updateMany({ where: { id: userId }, data: { passwordHash } }),
+    prisma.session.deleteMany({ where: { userId } }),
+  ]);
+  if (count === 0) throw new NotFoundError("Person not found");
+  for (const { id } of sessions) disconnectCredential(sessionCredential(id));
+  return userInfo(userId);
+}

@@ -4,15 +4,20 @@ import { useState, type FormEvent } from "react";
 import type { ApiTokenInfo } from "@/lib/users";
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
+import { LocalTime } from "./local-time";
 
-const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const formatDate = (iso: string | null) => (iso ? `${DATE_FORMAT.format(new Date(iso))} UTC` : "never");
+
+function DateCell({ iso }: { iso: string | null }) {
+  return iso ? <LocalTime iso={iso} /> : <>never</>;
+}
 
 /** Create and revoke API tokens; a new token's secret is shown once. */
 export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) {
   const [tokens, setTokens] = useState(initialTokens);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -25,6 +30,7 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
       const { token, info } = await requestJson<{ token: string; info: ApiTokenInfo }>("/api/tokens", { method: "POST", json: { name, expiresInDays } });
       setTokens((list) => [info, ...list]);
       setCreated({ name: info.name, token });
+      setCopied(false);
       form.reset();
     } catch (e) {
       setError((e as Error).message);
@@ -33,11 +39,21 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
 
   async function revoke(token: ApiTokenInfo) {
     setError(null);
+    setConfirming(null);
     try {
       await requestJson("/api/tokens/" + token.id, { method: "DELETE" });
       setTokens((list) => list.filter((t) => t.id !== token.id));
     } catch (e) {
       setError((e as Error).message);
+    }
+  }
+
+  async function copy(token: string) {
+    try {
+      await navigator.clipboard.writeText(token);
+      setCopied(true);
+    } catch {
+      setError("The browser did not allow copying: select the token and copy it by hand.");
     }
   }
 
@@ -56,6 +72,12 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
           <code className="token-secret" data-testid="new-token">
             {created.token}
           </code>
+          <p className="copy-row">
+            <button type="button" className="button button-secondary" onClick={() => void copy(created.token)}>
+              Copy token
+            </button>
+            <span aria-live="polite">{copied ? "Copied to the clipboard." : ""}</span>
+          </p>
         </div>
       )}
       <form onSubmit={create} className="inline-form">
@@ -79,6 +101,7 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
       {tokens.length === 0 ? (
         <p className="empty-note">No tokens yet.</p>
       ) : (
+        <div className="stack-table">
         <table className="table">
           <thead>
             <tr>
@@ -95,22 +118,41 @@ export function ApiTokens({ initialTokens }: { initialTokens: ApiTokenInfo[] }) 
           <tbody>
             {tokens.map((token) => (
               <tr key={token.id}>
-                <td>{token.name}</td>
-                <td>
+                <td data-label="Name">{token.name}</td>
+                <td data-label="Starts with">
                   <code>{token.prefix}…</code>
                 </td>
-                <td>{formatDate(token.createdAt)}</td>
-                <td>{formatDate(token.lastUsedAt)}</td>
-                <td>{token.expiresAt ? formatDate(token.expiresAt) : "never"}</td>
-                <td>
-                  <button type="button" className="button button-danger" onClick={() => void revoke(token)} aria-label={`Revoke ${token.name}`}>
-                    Revoke
-                  </button>
+                <td data-label="Created">
+                  <DateCell iso={token.createdAt} />
+                </td>
+                <td data-label="Last used">
+                  <DateCell iso={token.lastUsedAt} />
+                </td>
+                <td data-label="Expires">
+                  <DateCell iso={token.expiresAt} />
+                </td>
+                <td data-label="">
+                  {confirming === token.id ? (
+                    <span className="confirm-row" role="group" aria-label={`Revoke ${token.name}?`}>
+                      <span>Revoke it? Scripts using it stop at once.</span>
+                      <button type="button" className="button button-danger" onClick={() => void revoke(token)} aria-label={`Yes, revoke ${token.name}`}>
+                        Yes, revoke
+                      </button>
+                      <button type="button" className="button button-secondary" onClick={() => setConfirming(null)} aria-label={`Keep ${token.name}`}>
+                        Keep it
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" className="button button-danger" onClick={() => setConfirming(token.id)} aria-label={`Revoke ${token.name}`}>
+                      Revoke
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );

@@ -1,4 +1,5 @@
 import { ErrorAlert } from "./error-alert";
+import { KeepEmail } from "./keep-email";
 
 interface CredentialsFormProps {
   action: "/api/auth/login" | "/api/auth/register";
@@ -16,6 +17,7 @@ export function CredentialsForm({ action, submitLabel, error, newPassword = fals
     <form method="post" action={action} className="auth-form">
       <ErrorAlert message={error ?? null} />
       {setupToken ? <input type="hidden" name="setupToken" value={setupToken} /> : null}
+      {action === "/api/auth/login" ? <KeepEmail refused={Boolean(error)} /> : null}
       <label>
         Email
         <input type="email" name="email" autoComplete="email" required maxLength={254} />

@@ -4,6 +4,7 @@ import { STATUS_LABELS } from "@/lib/pipeline/statuses";
 import type { LiveItem } from "./live-list";
 import { firstLine } from "./live-summary";
 import { ProgressBar } from "./progress-bar";
+import { Thumbnail } from "./thumbnail";
 
 export interface DocumentListProps {
   documents: LiveItem[];
@@ -31,6 +32,7 @@ export function DocumentList({ documents, selected, onSelect }: DocumentListProp
             onChange={(event) => onSelect(doc.id, event.currentTarget.checked, shiftHeld(event))}
           />
           <div className="document-row-body">
+            <Thumbnail id={doc.id} mimeType={doc.mimeType} status={doc.status} stage={doc.stage} size="small" />
             <div className="document-row-head">
               <Link href={`/documents/${doc.id}`} className="document-title">
                 {doc.title}

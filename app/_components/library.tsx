@@ -7,6 +7,7 @@ import type { LibraryView } from "@/lib/library-query";
 import { BulkActions, type ActionResult } from "./bulk-actions";
 import type { Action } from "./document-actions";
 import { DocumentList } from "./document-list";
+import { EmptyLibrary } from "./empty-library";
 import { ErrorAlert } from "./error-alert";
 import { LibraryControls } from "./library-controls";
 import { NO_SELECTION, selectAll, selectedIn, selectRow } from "./selection";
@@ -91,7 +92,7 @@ export function Library({ view, initialPage }: LibraryProps) {
             No documents match these filters. <Link href="/">Show all documents</Link>
           </p>
         ) : (
-          <p className="empty-note">No documents yet. Upload a file to see its summary here.</p>
+          <EmptyLibrary />
         )}
         {live.nextCursor !== null ? (
           <div className="load-more">

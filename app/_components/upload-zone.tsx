@@ -1,6 +1,7 @@
 "use client";
 
-import { useId, useRef, useState, type DragEvent } from "react";
+import Link from "next/link";
+import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import type { UploadedDocument } from "@/lib/document-types";
 import { ACCEPT_EXTENSIONS, formatList } from "@/lib/parsing/formats";
 import { ErrorAlert } from "./error-alert";
@@ -30,10 +31,24 @@ function rejectedOf(failure: unknown): RejectedFile[] {
   return Array.isArray(rejected) ? (rejected as RejectedFile[]) : [];
 }
 
-function duplicateNotice(duplicates: UploadedDocument[]): string | null {
-  if (duplicates.length === 0) return null;
-  const names = duplicates.map((doc) => `“${doc.filename}”`).join(", ");
-  return duplicates.length === 1 ? `${names} is already in your library.` : `${names} are already in your library.`;
+/** Files that were in the library already, each a link to the document it already is. */
+function DuplicateNotice({ duplicates }: { duplicates: UploadedDocument[] }) {
+  return (
+    <span data-testid="duplicate-notice">
+      {duplicates.map((doc, index) => (
+        <span key={doc.id}>
+          {index > 0 ? ", " : null}
+          <Link href={`/documents/${doc.id}`}>“{doc.filename}”</Link>
+        </span>
+      ))}
+      {duplicates.length === 1 ? " is already in your library." : " are already in your library."}
+    </span>
+  );
+}
+
+/** Whether a drag carries files (not text or a link dragged within the page). */
+function carriesFiles(event: globalThis.DragEvent): boolean {
+  return Array.from(event.dataTransfer?.types ?? []).includes("Files");
 }
 
 /** Drop zone and "Choose files" button; hands the documents the server created to `onUploaded`. */
@@ -43,19 +58,20 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
   const [sending, setSending] = useState(0);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [duplicates, setDuplicates] = useState<UploadedDocument[]>([]);
+  const [overPage, setOverPage] = useState(false);
   const [rejected, setRejected] = useState<RejectedFile[]>([]);
 
   async function send(files: File[]) {
     if (files.length === 0) return;
     setError(null);
-    setNotice(null);
+    setDuplicates([]);
     setRejected([]);
     setSending((count) => count + 1);
     try {
       const { documents, rejected: refused } = await uploadFiles(files);
       onUploaded(documents);
-      setNotice(duplicateNotice(documents.filter((doc) => doc.duplicate)));
+      setDuplicates(documents.filter((doc) => doc.duplicate));
       setRejected(refused);
     } catch (failure) {
       const refused = rejectedOf(failure);
@@ -78,6 +94,47 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
     event.dataTransfer.dropEffect = "copy";
     setDragging(true);
   }
+
+  // Files dropped anywhere on the page go where a drop on the zone goes, never open in place of the app.
+  const sendRef = useRef(send);
+  sendRef.current = send;
+  useEffect(() => {
+    let depth = 0;
+    const enter = (event: globalThis.DragEvent) => {
+      if (!carriesFiles(event)) return;
+      depth += 1;
+      setOverPage(true);
+    };
+    const over = (event: globalThis.DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = "copy";
+    };
+    const leave = (event: globalThis.DragEvent) => {
+      if (!carriesFiles(event)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setOverPage(false);
+    };
+    const drop = (event: globalThis.DragEvent) => {
+      depth = 0;
+      setOverPage(false);
+      setDragging(false);
+      // The zone's own handler took it already.
+      if (event.defaultPrevented || !carriesFiles(event)) return;
+      event.preventDefault();
+      void sendRef.current(Array.from(event.dataTransfer?.files ?? []));
+    };
+    window.addEventListener("dragenter", enter);
+    window.addEventListener("dragover", over);
+    window.addEventListener("dragleave", leave);
+    window.addEventListener("drop", drop);
+    return () => {
+      window.removeEventListener("dragenter", enter);
+      window.removeEventListener("dragover", over);
+      window.removeEventListener("dragleave", leave);
+      window.removeEventListener("drop", drop);
+    };
+  }, []);
 
   const busy = sending > 0;
   return (
@@ -119,9 +176,14 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
           Several files at once are fine. Each is summarized in the background.
         </p>
       </div>
+      {overPage ? (
+        <div className="page-drop-overlay" data-testid="page-drop-overlay" aria-hidden="true">
+          <p>Drop the files to upload them</p>
+        </div>
+      ) : null}
       <div className="upload-messages">
         <p role="status" className="upload-status">
-          {busy ? "Uploading…" : (notice ?? "")}
+          {busy ? "Uploading…" : duplicates.length > 0 ? <DuplicateNotice duplicates={duplicates} /> : ""}
         </p>
         <ErrorAlert message={error} />
         {rejected.length > 0 && (

@@ -6,11 +6,12 @@ import type { UserInfo } from "@/lib/users";
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
 
-/** The installation's accounts, each of the others disabled, enabled or removed on request, and a form to add one (admins only). */
+/** The installation's accounts, each of the others made an administrator or not, disabled, enabled, given a new password or removed on request, and a form to add one (admins only). */
 export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; selfId: string }) {
   const [users, setUsers] = useState(initialUsers);
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
+  const [reset, setReset] = useState<string | null>(null);
 
   async function add(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -18,6 +19,7 @@ export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; self
     const data = new FormData(form);
     setError(null);
     setAdded(null);
+    setReset(null);
     try {
       const { user } = await requestJson<{ user: UserInfo }>("/api/users", {
         method: "POST",
@@ -31,13 +33,28 @@ export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; self
     }
   }
 
-  async function change(user: UserInfo, json: { disabled?: boolean; storageQuotaBytes?: number | null }) {
+  async function change(user: UserInfo, json: { disabled?: boolean; storageQuotaBytes?: number | null; admin?: boolean; password?: string }): Promise<boolean> {
     setError(null);
+    setAdded(null);
     try {
       const { user: updated } = await requestJson<{ user: UserInfo }>(`/api/users/${user.id}`, { method: "PATCH", json });
       setUsers((list) => list.map((u) => (u.id === user.id ? updated : u)));
+      return true;
     } catch (e) {
       setError((e as Error).message);
+      return false;
+    }
+  }
+
+  /** The reset form: a new password for someone who lost theirs; they sign in with it from now on. */
+  async function resetPassword(user: UserInfo, event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const password = String(new FormData(form).get("password") ?? "");
+    if (await change(user, { password })) {
+      form.reset();
+      setAdded(null);
+      setReset(user.email);
     }
   }
 
@@ -64,7 +81,12 @@ export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; self
       <h2 id="users-heading">People</h2>
       <ErrorAlert message={error} />
       {added && <p role="status" className="notice">Added {added}. Give them their password; they can sign in now.</p>}
-      <ul>
+      {reset && (
+        <p role="status" className="notice">
+          New password set for {reset}. Their sessions have ended; give them the new password.
+        </p>
+      )}
+      <ul className="people">
         {users.map((user) => (
           <li key={user.id} className="person">
             <span>
@@ -95,6 +117,9 @@ export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; self
             </form>
             {user.id === selfId ? null : (
               <span className="person-actions">
+                <button type="button" className="button button-secondary" onClick={() => void change(user, { admin: !user.isAdmin })}>
+                  {user.isAdmin ? `Make ${user.email} an ordinary user` : `Make ${user.email} an administrator`}
+                </button>
                 <button type="button" className="button button-secondary" onClick={() => void change(user, { disabled: !user.disabled })}>
                   {user.disabled ? `Enable ${user.email}` : `Disable ${user.email}`}
                 </button>
@@ -102,6 +127,17 @@ export function Users({ initialUsers, selfId }: { initialUsers: UserInfo[]; self
                   Remove {user.email}
                 </button>
               </span>
+            )}
+            {user.id === selfId ? null : (
+              <form className="inline-form" aria-label={`Reset the password of ${user.email}`} onSubmit={(event) => void resetPassword(user, event)}>
+                <label>
+                  New password
+                  <input type="password" name="password" required minLength={8} maxLength={256} autoComplete="new-password" />
+                </label>
+                <button type="submit" className="button button-secondary">
+                  Reset password
+                </button>
+              </form>
             )}
           </li>
         ))}

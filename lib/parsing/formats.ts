@@ -104,6 +104,11 @@ export function isImageType(mimeType: string): boolean {
   return (IMAGE_MIME_TYPES as readonly string[]).includes(mimeType);
 }
 
+/** Whether files of this type get a thumbnail (a PDF's first page, an image itself). */
+export function hasThumbnailType(mimeType: string): boolean {
+  return mimeType === "application/pdf" || isImageType(mimeType);
+}
+
 /** The formats' short names, for filters (`?type=`). */
 export const FORMAT_KEYS = FORMATS.map((format) => format.key) as [FormatKey, ...FormatKey[]];
 

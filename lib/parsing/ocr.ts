@@ -33,13 +33,13 @@ const MIN_PAGE_CONFIDENCE = 50;
 
 /** The text Tesseract reads on an image (PNG, JPEG, TIFF, WebP: what Leptonica decodes). */
 export async function ocrImage(image: Uint8Array, settings: OcrSettings, page = 1): Promise<string> {
-  return textOfTsv(await runPipeline([tesseract(settings)], image, settings, page));
+  return textOfTsv((await runPipeline([tesseract(settings)], image, settings, page)).toString("utf8"));
 }
 
 /** The text Tesseract reads on page `page` (1-based) of a PDF, rendered in grey at `settings.dpi`. */
 export async function ocrPdfPage(pdf: Uint8Array, page: number, settings: OcrSettings): Promise<string> {
   const render = ["pdftoppm", "-f", String(page), "-l", String(page), "-r", String(settings.dpi), "-gray", "-"];
-  return textOfTsv(await runPipeline([render, tesseract(settings)], pdf, settings, page));
+  return textOfTsv((await runPipeline([render, tesseract(settings)], pdf, settings, page)).toString("utf8"));
 }
 
 /** Tesseract reading stdin, writing its words with their confidence and place (TSV) to stdout. */
@@ -71,8 +71,21 @@ export function textOfTsv(tsv: string): string {
   return text;
 }
 
-/** Runs `commands` with each one's stdout piped into the next; resolves with the last one's stdout. */
-function runPipeline(commands: string[][], input: Uint8Array, settings: OcrSettings, page: number): Promise<string> {
+/** What running a pipeline of tools needs of the settings: the limits, the user and the abort signal. */
+export type PipelineSettings = Pick<OcrSettings, "pageTimeoutMs" | "memoryBytes" | "user" | "signal">;
+
+/**
+ * Runs `commands` with each one's stdout piped into the next, each with the parser children's
+ * limits; resolves with the last one's stdout, of which it keeps `maxOutput` bytes (or, with
+ * `failPastLimit`, fails past them: a cut image is no image).
+ */
+export function runPipeline(
+  commands: string[][],
+  input: Uint8Array,
+  settings: PipelineSettings,
+  page: number,
+  { maxOutput = MAX_PAGE_OUTPUT, failPastLimit = false } = {},
+): Promise<Buffer> {
   settings.signal?.throwIfAborted();
   const env = { ...childEnvironment(), OMP_THREAD_LIMIT: "1" };
   const processes: ChildProcess[] = commands.map((command) => {
@@ -80,19 +93,19 @@ function runPipeline(commands: string[][], input: Uint8Array, settings: OcrSetti
     // Detached: its own process group, so that stopping it stops what it started too.
     return spawn(file, args, { env, cwd: "/", ...childUser(settings.user), stdio: ["pipe", "pipe", "pipe"], detached: true });
   });
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const output: Buffer[] = [];
     let outputBytes = 0;
     const stderr: string[] = [];
     let settled = false;
-    const finish = (error: Error | null, text?: string) => {
+    const finish = (error: Error | null, bytes?: Buffer) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       settings.signal?.removeEventListener("abort", onAbort);
       for (const child of processes) kill(child);
       if (error) reject(error);
-      else resolve(text ?? "");
+      else resolve(bytes ?? Buffer.alloc(0));
     };
     const timer = setTimeout(() => {
       const seconds = Math.round(settings.pageTimeoutMs / 1000);
@@ -112,7 +125,8 @@ function runPipeline(commands: string[][], input: Uint8Array, settings: OcrSetti
       else
         child.stdout!.on("data", (chunk: Buffer) => {
           outputBytes += chunk.length;
-          if (outputBytes <= MAX_PAGE_OUTPUT) output.push(chunk);
+          if (outputBytes <= maxOutput) output.push(chunk);
+          else if (failPastLimit) finish(new Error(`${commands.at(-1)![0]} wrote more than ${maxOutput} bytes`));
         });
     });
     let running = processes.length;
@@ -128,7 +142,7 @@ function runPipeline(commands: string[][], input: Uint8Array, settings: OcrSetti
           return;
         }
         running -= 1;
-        if (running === 0) finish(null, Buffer.concat(output).toString("utf8"));
+        if (running === 0) finish(null, Buffer.concat(output));
       });
     });
     const first = processes[0].stdin!;

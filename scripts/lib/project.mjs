@@ -117,8 +117,9 @@ export async function waitForOtherBuilds(say) {
  * Returns { databaseUrl, redisUrl }.
  */
 export async function bootstrap({ services, databaseName, freshDatabase = false, redisDb, extraAptPackages = [], beforeBuild }) {
-  // tesseract-ocr (with its English data) and poppler-utils (pdftoppm): OCR of scans and photos.
-  ensureAptPackages(['postgresql', 'redis-server', 'tesseract-ocr', 'tesseract-ocr-eng', 'poppler-utils', ...extraAptPackages]);
+  // tesseract-ocr (with its English data) and poppler-utils (pdftoppm): OCR of scans and photos;
+  // img2pdf: an image's thumbnail is rendered through a one-page PDF.
+  ensureAptPackages(['postgresql', 'redis-server', 'tesseract-ocr', 'tesseract-ocr-eng', 'poppler-utils', 'img2pdf', ...extraAptPackages]);
   await ensureDependencies();
   const pg = await ensurePostgres();
   services.push(pg);

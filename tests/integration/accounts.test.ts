@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { ADMIN_PASSWORD, startProcess } from "../harness";
-import { api, signIn } from "./client";
+import { api, createAccount, signIn } from "./client";
 
 const baseURL = inject("baseURL");
 const stackEnv = inject("stackEnv");
@@ -122,5 +122,52 @@ describe("npm run user:create", () => {
     const malformed = await userCreate(["not-an-email"]);
     expect(malformed.code).toBe(2);
     expect(malformed.errors).toContain("Enter a valid email address.");
+  });
+});
+
+describe("an admin's changes to a person", () => {
+  /** PATCH /api/users/:id with `token` (the test admin's when none is given). */
+  const patch = (id: string, body: unknown, token?: string) =>
+    api(baseURL, `/api/users/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, token);
+
+  it("changes roles and resets passwords for admins only, and removes the person", async () => {
+    const carolEmail = `carol-${randomUUID().slice(0, 8)}@example.com`;
+    const carol = await createAccount(baseURL, carolEmail);
+    const dave = await createAccount(baseURL, `dave-${randomUUID().slice(0, 8)}@example.com`);
+
+    // A person who is not an administrator can change nobody, themselves included.
+    for (const body of [{ admin: true }, { password: "a new password 1" }]) {
+      expect((await patch(carol.id, body, dave.token)).status).toBe(403);
+      expect((await patch(dave.id, body, dave.token)).status).toBe(403);
+    }
+    expect((await api(baseURL, `/api/users/${carol.id}`, { method: "DELETE" }, dave.token)).status).toBe(403);
+    expect((await api(baseURL, "/api/users", {}, carol.token)).status).toBe(403);
+
+    // Made an administrator, carol sees the accounts; made ordinary again, she no longer does.
+    const promoted = await patch(carol.id, { admin: true });
+    expect(promoted.status).toBe(200);
+    expect(((await promoted.json()) as { user: { isAdmin: boolean } }).user.isAdmin).toBe(true);
+    expect((await api(baseURL, "/api/users", {}, carol.token)).status).toBe(200);
+    const demoted = await patch(carol.id, { admin: false });
+    expect(((await demoted.json()) as { user: { isAdmin: boolean } }).user.isAdmin).toBe(false);
+    expect((await api(baseURL, "/api/users", {}, carol.token)).status).toBe(403);
+
+    // A reset password: the old one and carol's session stop, the new one signs in; a short one is refused.
+    expect((await patch(carol.id, { password: "short" })).status).toBe(400);
+    expect((await patch(carol.id, { password: "carol's new password" })).status).toBe(200);
+    expect((await fetch(`${baseURL}/api/auth/me`, { headers: { cookie: carol.cookie } })).status).toBe(401);
+    expect((await fetch(`${baseURL}/api/auth/login`, json({ email: carolEmail, password: "another correct horse" }))).status).toBe(401);
+    expect((await fetch(`${baseURL}/api/auth/login`, json({ email: carolEmail, password: "carol's new password" }))).status).toBe(200);
+
+    // Removed, carol's token works nowhere.
+    expect((await api(baseURL, `/api/users/${carol.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await api(baseURL, "/api/documents", {}, carol.token)).status).toBe(401);
+  });
+
+  it("keeps an admin from taking their own role or resetting their own password here", async () => {
+    const me = (await (await api(baseURL, "/api/auth/me")).json()) as { user: { id: string } };
+    expect((await patch(me.user.id, { admin: false })).status).toBe(409);
+    expect((await patch(me.user.id, { password: "an admin's new one" })).status).toBe(409);
+    expect((await api(baseURL, "/api/users")).status).toBe(200);
   });
 });

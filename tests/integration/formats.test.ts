@@ -87,6 +87,8 @@ describe("formats", () => {
         ["Ferry services", 1],
         ["Changes this spring", 2],
       ]);
+      // Only PDFs and images get a thumbnail.
+      expect((await api(stack.baseURL, `/api/documents/${doc.id}/thumbnail`)).status).toBe(404);
     }
   });
 
@@ -126,6 +128,15 @@ describe("formats", () => {
     const text = await textOf(both.id);
     expect(text).toMatch(/graphicx package/i);
     expect(text).toMatch(/trig package/i);
+
+    // Each has a thumbnail: a PNG at most 320 pixels on its longer side, stored beside its file.
+    for (const doc of [image, both]) {
+      const thumbnail = await api(stack.baseURL, `/api/documents/${doc.id}/thumbnail`);
+      expect([thumbnail.status, thumbnail.headers.get("content-type")]).toEqual([200, "image/png"]);
+      const png = Buffer.from(await thumbnail.arrayBuffer());
+      expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+      expect(Math.max(png.readUInt32BE(16), png.readUInt32BE(20))).toBe(320);
+    }
   });
 
   const refusedToRead: { name: string; file: () => UploadFile; error: RegExp }[] = [

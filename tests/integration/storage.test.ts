@@ -172,7 +172,7 @@ describe.each(["local", "postgres", "s3"])("%s storage", (name) => {
 });
 
 describe("the app on s3 storage", () => {
-  it("uploads, extracts, downloads and deletes through the object store", { timeout: 180_000 }, async () => {
+  it("uploads, extracts, downloads and deletes through the object store, thumbnails included", { timeout: 180_000 }, async () => {
     const { stack, watcher, close } = await startOwnStack("docsum_storage_s3", { REDIS_URL: testRedisDatabase(6), ...s3.env }, { watch: true });
     const objects = createS3Storage({ ...s3.config, partSizeMb: 8 });
     const stored = async () => (await collect(objects.listOlderThan(new Date(Date.now() + 60_000)))).length;
@@ -193,6 +193,12 @@ describe("the app on s3 storage", () => {
       }
       const health = await (await api(stack.baseURL, "/api/health")).json();
       expect(health.storage).toEqual({ driver: "s3", ok: true });
+      // The PDF's thumbnail is stored beside it in the bucket; the text file has none.
+      const thumbnail = await api(stack.baseURL, `/api/documents/${ids[0]}/thumbnail`);
+      expect([thumbnail.status, thumbnail.headers.get("content-type")]).toEqual([200, "image/png"]);
+      expect((await api(stack.baseURL, `/api/documents/${ids[1]}/thumbnail`)).status).toBe(404);
+      expect(await stored()).toBe(before + 3);
+      // Deleting the PDF removes its file and its thumbnail.
       expect((await api(stack.baseURL, `/api/documents/${ids[0]}`, { method: "DELETE" })).status).toBe(204);
       expect(await stored()).toBe(before + 1);
     } finally {

@@ -7,6 +7,8 @@ import { DocumentText } from "@/app/_components/document-text";
 import { DocumentTitle } from "@/app/_components/document-title";
 import { Questions } from "@/app/_components/questions";
 import { LiveDocument } from "@/app/_components/live-document";
+import { LocalTime } from "@/app/_components/local-time";
+import { Thumbnail } from "@/app/_components/thumbnail";
 import type { LiveDocumentState } from "@/app/_components/use-live-document";
 import type { DocumentDetail, SimilarityStatus } from "@/lib/document-types";
 import { getDocumentDetail, getDocumentText, getSimilarityStatus } from "@/lib/documents";
@@ -30,8 +32,6 @@ interface DocumentPageProps {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
 /** The document, or the 404 page; read once per request for both the metadata and the page. */
 const loadDocument = cache(async (id: string): Promise<DocumentDetail> => {
   try {
@@ -44,7 +44,7 @@ const loadDocument = cache(async (id: string): Promise<DocumentDetail> => {
 
 function DateFact({ iso }: { iso: string | null }) {
   if (!iso) return <>—</>;
-  return <time dateTime={iso}>{DATE_FORMAT.format(new Date(iso))} UTC</time>;
+  return <LocalTime iso={iso} />;
 }
 
 function liveState(document: DocumentDetail): LiveDocumentState {
@@ -84,6 +84,7 @@ export default async function DocumentPage({ params, searchParams }: DocumentPag
         <Link href="/">← All documents</Link>
       </p>
       <DocumentTitle id={document.id} title={document.title} />
+      <Thumbnail id={document.id} mimeType={document.mimeType} status={document.status} stage={document.stage} size="large" />
 
       <dl className="facts">
         <dt>File</dt>
@@ -191,7 +192,7 @@ const OUTCOME_LABELS: Record<string, string> = {
 
 function History({ document }: { document: DocumentDetail }) {
   return (
-    <section aria-labelledby="history-title" className="history">
+    <section aria-labelledby="history-title" className="history stack-table">
       <h2 id="history-title">Processing history</h2>
       <table>
         <thead>
@@ -206,13 +207,13 @@ function History({ document }: { document: DocumentDetail }) {
         <tbody>
           {document.runs.map((run) => (
             <tr key={`${run.stage}-${run.startedAt}`}>
-              <td>{stageLabel(run.stage)}</td>
-              <td>{run.attempt}</td>
-              <td>
+              <td data-label="Stage">{stageLabel(run.stage)}</td>
+              <td data-label="Attempt">{run.attempt}</td>
+              <td data-label="Started">
                 <DateFact iso={run.startedAt} />
               </td>
-              <td>{run.durationMs === null ? "—" : `${(run.durationMs / 1000).toFixed(2)} s`}</td>
-              <td>
+              <td data-label="Took">{run.durationMs === null ? "—" : `${(run.durationMs / 1000).toFixed(2)} s`}</td>
+              <td data-label="Outcome">
                 {run.outcome ? (OUTCOME_LABELS[run.outcome] ?? run.outcome) : "Running"}
                 {run.note ? ` (${run.note})` : ""}
               </td>
