@@ -101,6 +101,10 @@ async function visitEveryScreen(browser: Browser, theme: (typeof THEMES)[number]
   await page.goto(`/documents/${randomUUID()}`);
   await checkScreen(page, `screens-not-found-${suffix}`, phone);
 
+  await page.goto("/questions");
+  await expect(page.getByRole("heading", { name: "Questions", level: 1 })).toBeVisible();
+  await checkScreen(page, `screens-questions-${suffix}`, phone);
+
   await page.goto("/settings");
   await page.getByLabel("Token name").fill(`screens-${suffix}`);
   await page.getByRole("button", { name: "Create token" }).click();
