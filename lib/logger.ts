@@ -1,18 +1,128 @@
-/** A small structured logger for operators: one JSON line per event. */
+/**
+ * The process's logger (pino): JSON lines in production, pino-pretty on a terminal in development.
+ * `logger.info(message, fields)` writes through the current request's or job's child logger, so
+ * each line carries its ids (`requestId`, `documentId`, `jobId`, `stage`, `ownerId`) without the
+ * call site naming them: `withLogContext` starts one (the web server per request, the worker per
+ * job), `addLogContext` adds what is learned later (the owner once signed in). Secret fields are
+ * redacted wherever they appear; document text never belongs in a log line.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import pino, { type DestinationStream, type Logger } from "pino";
+import pretty from "pino-pretty";
 import { env } from "./env";
 
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-type Level = keyof typeof LEVELS;
+/** The ids a line of a request or a job carries, the same in the web and the worker. */
+export interface LogContext {
+  requestId?: string;
+  documentId?: string;
+  jobId?: string;
+  stage?: string;
+  ownerId?: string;
+  /** A job's name (a stage or another job kind of the job table). */
+  job?: string;
+}
 
-function write(level: Level, message: string, fields?: Record<string, unknown>) {
-  if (LEVELS[level] < LEVELS[env.LOG_LEVEL]) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
-  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(`${line}\n`);
+type Fields = Record<string, unknown>;
+
+interface Scope {
+  logger: Logger;
+  context: LogContext;
+}
+
+/** Field names whose values are never written, at the top of a line or one level down. */
+const SECRET_FIELDS = [
+  "password",
+  "newPassword",
+  "currentPassword",
+  "token",
+  "apiKey",
+  "apiToken",
+  "authorization",
+  "cookie",
+  "secret",
+  "setupToken",
+  "sessionToken",
+  "accessKeyId",
+  "secretAccessKey",
+  "OPENAI_API_KEY",
+  "DATABASE_URL",
+  "REDIS_URL",
+  "REDIS_PASSWORD",
+  // Document text and what is written from it.
+  "text",
+  "extractedText",
+  "summary",
+  "summaryDraft",
+  "content",
+];
+export const REDACTED_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`), 'headers["set-cookie"]'];
+
+function destination(): DestinationStream {
+  if (env.NODE_ENV === "development" && process.stdout.isTTY) return pretty({ colorize: true, sync: true });
+  // Warnings and errors go to stderr, the rest to stdout (each line to one of them).
+  return pino.multistream(
+    [
+      { level: "debug", stream: process.stdout },
+      { level: "warn", stream: process.stderr },
+    ],
+    { dedupe: true },
+  );
+}
+
+function createRoot(): Logger {
+  return pino(
+    {
+      level: env.LOG_LEVEL,
+      messageKey: "message",
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    destination(),
+  );
+}
+
+// On globalThis: Next.js bundles its own copy of this module, and both must share one context.
+const shared = globalThis as unknown as { docsumLog?: { root: Logger; scopes: AsyncLocalStorage<Scope> } };
+shared.docsumLog ??= { root: createRoot(), scopes: new AsyncLocalStorage<Scope>() };
+const { root, scopes } = shared.docsumLog;
+
+function current(): Logger {
+  return scopes.getStore()?.logger ?? root;
+}
+
+/** Only the fields that are set: a child logger binds no empty ids. */
+function defined(context: LogContext): LogContext {
+  return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined && value !== null && value !== "")) as LogContext;
+}
+
+/** Runs `fn` with a child logger that adds `context` to every line logged inside it (nested: to the outer one's). */
+export function withLogContext<T>(context: LogContext, fn: () => T): T {
+  const outer = scopes.getStore();
+  const fields = defined(context);
+  return scopes.run({ logger: (outer?.logger ?? root).child(fields), context: { ...outer?.context, ...fields } }, fn);
+}
+
+/** Adds ids to the current request's or job's lines from now on (outside one, nothing). */
+export function addLogContext(context: LogContext): void {
+  const scope = scopes.getStore();
+  if (!scope) return;
+  const fields = defined(context);
+  const fresh = Object.fromEntries(Object.entries(fields).filter(([key, value]) => scope.context[key as keyof LogContext] !== value));
+  if (Object.keys(fresh).length === 0) return;
+  scope.logger = scope.logger.child(fresh);
+  scope.context = { ...scope.context, ...fresh };
+}
+
+/** The ids of the current request or job ({} outside one). */
+export function logContext(): LogContext {
+  return scopes.getStore()?.context ?? {};
 }
 
 export const logger = {
-  debug: (message: string, fields?: Record<string, unknown>) => write("debug", message, fields),
-  info: (message: string, fields?: Record<string, unknown>) => write("info", message, fields),
-  warn: (message: string, fields?: Record<string, unknown>) => write("warn", message, fields),
-  error: (message: string, fields?: Record<string, unknown>) => write("error", message, fields),
+  debug: (message: string, fields?: Fields) => current().debug(fields ?? {}, message),
+  info: (message: string, fields?: Fields) => current().info(fields ?? {}, message),
+  warn: (message: string, fields?: Fields) => current().warn(fields ?? {}, message),
+  error: (message: string, fields?: Fields) => current().error(fields ?? {}, message),
 };
