@@ -10,7 +10,7 @@ import next from "next";
 import { authenticate, sameOrigin } from "@/lib/auth";
 import { closeAll } from "@/lib/connections";
 import { env } from "@/lib/env";
-import { logger, withLogContext } from "@/lib/logger";
+import { inLogContext, logger, withLogContext } from "@/lib/logger";
 import { METRICS_PATH, metricsAccess, metricsText, startMetricsReports } from "@/lib/metrics";
 import { createQueueDashboard, DASHBOARD_PATH } from "@/lib/queue-dashboard";
 import { stampClientAddress, isHttps } from "@/lib/request-info";
@@ -68,11 +68,11 @@ function isQuietPath(pathname: string): boolean {
 /** One line per request when it ends: method, path (never the query, which may hold a token), status, time. */
 function logRequest(req: IncomingMessage, res: ServerResponse, pathname: string): void {
   const started = process.hrtime.bigint();
-  res.once("close", () => {
+  res.once("close", inLogContext(() => {
     const fields = { method: req.method, path: pathname, status: res.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6, aborted: !res.writableFinished || undefined };
     if (isQuietPath(pathname)) logger.debug("request", fields);
     else logger[res.statusCode >= 500 ? "error" : "info"]("request", fields);
-  });
+  }));
 }
 
 /** Prepares Next.js, attaches Socket.IO and listens on `port` (0 picks a free one). */

@@ -115,6 +115,11 @@ export function addLogContext(context: LogContext): void {
   scope.context = { ...scope.context, ...fresh };
 }
 
+/** `fn`, made to log in the current request's or job's context wherever it is called from (an event listener). */
+export function inLogContext<F extends (...args: never[]) => unknown>(fn: F): F {
+  return AsyncLocalStorage.bind(fn);
+}
+
 /** The ids of the current request or job ({} outside one). */
 export function logContext(): LogContext {
   return scopes.getStore()?.context ?? {};
