@@ -57,6 +57,31 @@ const SECRET_FIELDS = [
 ];
 export const REDACTED_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`), 'headers["set-cookie"]'];
 
+/** The longest error text a line keeps: a stack, not a dump. */
+const MAX_ERROR_CHARS = 2_000;
+
+/**
+ * An error's text as a line keeps it: Prisma's "Invalid `prisma.x()` invocation" messages print
+ * the call's arguments (a document's text among them), so only their first and last lines (what
+ * was called, and why it failed) are kept; and any error text is cut at MAX_ERROR_CHARS.
+ */
+export function loggableError(text: string): string {
+  const lines = text.split("\n");
+  const invocation = lines.findIndex((line) => line.includes("Invalid `prisma."));
+  let kept = text;
+  if (invocation !== -1) {
+    const frames = lines.filter((line) => /^\s+at /.test(line));
+    const reason = lines.filter((line) => line.trim() !== "" && !/^\s+at /.test(line)).at(-1) ?? "";
+    kept = [...lines.slice(0, invocation + 1), "  …", reason, ...frames].join("\n");
+  }
+  return kept.length > MAX_ERROR_CHARS ? `${kept.slice(0, MAX_ERROR_CHARS)}… (cut)` : kept;
+}
+
+function withLoggableErrors(fields: Record<string, unknown>): Record<string, unknown> {
+  const { error } = fields;
+  return typeof error === "string" ? { ...fields, error: loggableError(error) } : fields;
+}
+
 function destination(): DestinationStream {
   if (env.NODE_ENV === "development" && process.stdout.isTTY) return pretty({ colorize: true, sync: true });
   // Warnings and errors go to stderr, the rest to stdout (each line to one of them).
@@ -76,7 +101,7 @@ function createRoot(): Logger {
       messageKey: "message",
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => ({ level: label }), log: withLoggableErrors },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     },
     destination(),
