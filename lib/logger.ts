@@ -99,7 +99,8 @@ function createRoot(): Logger {
     {
       level: env.LOG_LEVEL,
       messageKey: "message",
-      base: { pid: process.pid },
+      // No base fields: the lines that need the pid name it themselves.
+      base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }), log: withLoggableErrors },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
