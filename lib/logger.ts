@@ -114,10 +114,6 @@ const shared = globalThis as unknown as { docsumLog?: { root: Logger; scopes: As
 shared.docsumLog ??= { root: createRoot(), scopes: new AsyncLocalStorage<Scope>() };
 const { root, scopes } = shared.docsumLog;
 
-function current(): Logger {
-  return scopes.getStore()?.logger ?? root;
-}
-
 /** Only the fields that are set: a child logger binds no empty ids. */
 function defined(context: LogContext): LogContext {
   return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined && value !== null && value !== "")) as LogContext;
@@ -125,20 +121,19 @@ function defined(context: LogContext): LogContext {
 
 /** Runs `fn` with a child logger that adds `context` to every line logged inside it (nested: to the outer one's). */
 export function withLogContext<T>(context: LogContext, fn: () => T): T {
-  const outer = scopes.getStore();
-  const fields = defined(context);
-  return scopes.run({ logger: (outer?.logger ?? root).child(fields), context: { ...outer?.context, ...fields } }, fn);
+  const merged = { ...scopes.getStore()?.context, ...defined(context) };
+  // Each scope's logger is a child of the root with the whole context, so no field is written twice.
+  return scopes.run({ logger: root.child(merged), context: merged }, fn);
 }
 
 /** Adds ids to the current request's or job's lines from now on (outside one, nothing). */
 export function addLogContext(context: LogContext): void {
   const scope = scopes.getStore();
   if (!scope) return;
-  const fields = defined(context);
-  const fresh = Object.fromEntries(Object.entries(fields).filter(([key, value]) => scope.context[key as keyof LogContext] !== value));
-  if (Object.keys(fresh).length === 0) return;
-  scope.logger = scope.logger.child(fresh);
-  scope.context = { ...scope.context, ...fresh };
+  const merged = { ...scope.context, ...defined(context) };
+  if (Object.entries(merged).every(([key, value]) => scope.context[key as keyof LogContext] === value)) return;
+  scope.logger = root.child(merged);
+  scope.context = merged;
 }
 
 /** `fn`, made to log in the current request's or job's context wherever it is called from (an event listener). */
@@ -151,9 +146,22 @@ export function logContext(): LogContext {
   return scopes.getStore()?.context ?? {};
 }
 
+type Level = "debug" | "info" | "warn" | "error";
+
+/** Writes one line in the current context; a field the context already names with the same value is not written again. */
+function write(level: Level, message: string, fields: Fields = {}): void {
+  const scope = scopes.getStore();
+  if (!scope) {
+    root[level](fields, message);
+    return;
+  }
+  const own = Object.fromEntries(Object.entries(fields).filter(([key, value]) => scope.context[key as keyof LogContext] !== value));
+  scope.logger[level](own, message);
+}
+
 export const logger = {
-  debug: (message: string, fields?: Fields) => current().debug(fields ?? {}, message),
-  info: (message: string, fields?: Fields) => current().info(fields ?? {}, message),
-  warn: (message: string, fields?: Fields) => current().warn(fields ?? {}, message),
-  error: (message: string, fields?: Fields) => current().error(fields ?? {}, message),
+  debug: (message: string, fields?: Fields) => write("debug", message, fields),
+  info: (message: string, fields?: Fields) => write("info", message, fields),
+  warn: (message: string, fields?: Fields) => write("warn", message, fields),
+  error: (message: string, fields?: Fields) => write("error", message, fields),
 };

@@ -4,6 +4,11 @@ import { addLogContext, loggableError, logger, withLogContext } from "@/lib/logg
 
 /** The JSON lines the logger writes (to stdout, and warnings and errors to stderr) while `fn` runs. */
 function linesOf(fn: () => void): Record<string, unknown>[] {
+  return textOf(fn).split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** What the logger writes while `fn` runs. */
+function textOf(fn: () => void): string {
   const written: string[] = [];
   const capture = (chunk: string | Uint8Array) => {
     written.push(String(chunk));
@@ -15,7 +20,7 @@ function linesOf(fn: () => void): Record<string, unknown>[] {
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
-  return written.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return written.join("");
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -33,6 +38,20 @@ describe("logger", () => {
     expect(lines[0]).not.toHaveProperty("ownerId");
     expect(lines[1]).toMatchObject({ message: "second", requestId: "r-1", documentId: "d-1", ownerId: "o-1", jobId: "d-1-extract", stage: "extract" });
     expect(typeof lines[0].time).toBe("string");
+  });
+
+  it("writes each field once, though a call site names an id its context has too", () => {
+    const text = textOf(() =>
+      withLogContext({ requestId: "r-1" }, () =>
+        withLogContext({ jobId: "j-1", documentId: "d-1" }, () => {
+          addLogContext({ ownerId: "o-1" });
+          addLogContext({ ownerId: "o-1" });
+          logger.warn("stage failed", { jobId: "j-1", documentId: "d-1", attempt: 2 });
+        }),
+      ),
+    );
+    for (const key of ["requestId", "jobId", "documentId", "ownerId", "attempt", "message"]) expect(text.split(`"${key}":`).length - 1, key).toBe(1);
+    expect(JSON.parse(text)).toMatchObject({ requestId: "r-1", jobId: "j-1", documentId: "d-1", ownerId: "o-1", attempt: 2, level: "warn" });
   });
 
   it("redacts secret fields and document text, at the top and one level down", () => {
