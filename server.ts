@@ -2,6 +2,7 @@
  * The web process: one HTTP server that serves Next.js and Socket.IO on one port.
  * `createApplication` builds it; running this file (`npm run web`) starts it.
  */
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -9,7 +10,8 @@ import next from "next";
 import { authenticate, sameOrigin } from "@/lib/auth";
 import { closeAll } from "@/lib/connections";
 import { env } from "@/lib/env";
-import { logger } from "@/lib/logger";
+import { inLogContext, logger, withLogContext } from "@/lib/logger";
+import { METRICS_PATH, metricsAccess, metricsText, startMetricsReports } from "@/lib/metrics";
 import { createQueueDashboard, dashboardRefusedPage, DASHBOARD_PATH } from "@/lib/queue-dashboard";
 import { stampClientAddress, isHttps } from "@/lib/request-info";
 import { appPolicy, baseHeaders, dashboardPolicy, newNonce } from "@/lib/security-headers";
@@ -46,6 +48,37 @@ async function dashboardAccess(req: IncomingMessage, res: ServerResponse): Promi
   return false;
 }
 
+/** `GET /metrics`: the installation's Prometheus metrics, for METRICS_TOKEN or an administrator's API token. */
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, ownName: string): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "application/json" }).end(JSON.stringify({ error: "Use GET." }));
+    return;
+  }
+  const access = await metricsAccess(req.headers.authorization);
+  if (access !== 200) {
+    const error = access === 401 ? "Send METRICS_TOKEN or an administrator's API token as \"Authorization: Bearer <token>\"." : "Only an administrator's token can read the metrics.";
+    res.writeHead(access, { "Content-Type": "application/json", ...(access === 401 ? { "WWW-Authenticate": "Bearer" } : {}) }).end(JSON.stringify({ error }));
+    return;
+  }
+  const { body, contentType } = await metricsText(ownName);
+  res.writeHead(200, { "Content-Type": contentType, "Cache-Control": "no-store" }).end(req.method === "HEAD" ? undefined : body);
+}
+
+/** Paths whose requests are logged at debug only: static files, health checks and scrapes. */
+function isQuietPath(pathname: string): boolean {
+  return pathname.startsWith("/_next/") || pathname === "/api/health" || pathname === METRICS_PATH || pathname === "/favicon.ico";
+}
+
+/** One line per request when it ends: method, path (never the query, which may hold a token), status, time. */
+function logRequest(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+  const started = process.hrtime.bigint();
+  res.once("close", inLogContext(() => {
+    const fields = { method: req.method, path: pathname, status: res.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6, aborted: !res.writableFinished || undefined };
+    if (isQuietPath(pathname)) logger.debug("request", fields);
+    else logger[res.statusCode >= 500 ? "error" : "info"]("request", fields);
+  }));
+}
+
 /** Prepares Next.js, attaches Socket.IO and listens on `port` (0 picks a free one). */
 export async function createApplication(options: { port: number; host?: string; dev?: boolean }): Promise<Application> {
   const dev = options.dev ?? env.NODE_ENV === "development";
@@ -54,10 +87,20 @@ export async function createApplication(options: { port: number; host?: string; 
   const handle = app.getRequestHandler();
 
   const dashboard = createQueueDashboard();
-  const httpServer = createServer((req, res) => {
+  const processName = startMetricsReports("web");
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? "/";
+    const pathname = url.split("?")[0];
+    logRequest(req, res, pathname);
     stampClientAddress(req);
     for (const [name, value] of Object.entries(baseHeaders({ https: isHttps(req) }))) res.setHeader(name, value);
-    const url = req.url ?? "/";
+    if (pathname === METRICS_PATH) {
+      serveMetrics(req, res, processName).catch((error: Error) => {
+        logger.error("metrics scrape failed", { error: error.message });
+        if (!res.headersSent) res.writeHead(503, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "The metrics could not be read now." }));
+      });
+      return;
+    }
     const toDashboard = url === DASHBOARD_PATH || url.startsWith(`${DASHBOARD_PATH}/`) || url.startsWith(`${DASHBOARD_PATH}?`);
     if (toDashboard) res.setHeader("Content-Security-Policy", dashboardPolicy());
     else {
@@ -75,6 +118,12 @@ export async function createApplication(options: { port: number; host?: string; 
         },
       );
     } else void handle(req, res);
+  };
+  const httpServer = createServer((req, res) => {
+    // Each request's log lines carry its id (sent back as X-Request-Id), and its jobs' lines too.
+    const requestId = randomUUID();
+    res.setHeader("X-Request-Id", requestId);
+    withLogContext({ requestId }, () => serve(req, res));
   });
   const sockets = createSocketServer(httpServer);
   await new Promise<void>((resolve, reject) => {

@@ -108,7 +108,8 @@ export function sessionTokenFrom(cookieHeader: string | null | undefined): strin
   return parseCookies(cookieHeader)[SESSION_COOKIE] || undefined;
 }
 
-function bearerToken(authorization: string | null | undefined): string | undefined {
+/** The token of an `Authorization: Bearer <token>` header, if any. */
+export function bearerToken(authorization: string | null | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   return match?.[1];
 }

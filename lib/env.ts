@@ -149,6 +149,8 @@ const schema = z.object({
   // "auto": Secure cookies when the request came over HTTPS (directly or through a proxy saying so).
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // A token a Prometheus server may scrape GET /metrics with (besides an administrator's API token).
+  METRICS_TOKEN: z.string().min(16).max(200).optional(),
 }).superRefine((data, ctx) => {
   if (data.AI_PROVIDER === "openai" && !data.OPENAI_API_KEY) {
     ctx.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "is required when AI_PROVIDER=openai" });

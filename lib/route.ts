@@ -7,6 +7,7 @@ import { z } from "zod";
 import { requireAdmin, requireUser, type CurrentUser } from "./auth";
 import { InvalidInputError } from "./errors";
 import { errorResponse } from "./http";
+import { addLogContext } from "./logger";
 import { idSchema } from "./pipeline/ids";
 
 interface RouteContext<P> {
@@ -26,9 +27,13 @@ export function open<P = Record<string, never>>(handler: (request: Request, para
   };
 }
 
-/** Wraps a handler that needs a signed-in user (an admin with `{ admin: true }`). */
+/** Wraps a handler that needs a signed-in user (an admin with `{ admin: true }`); the request's log lines name its owner. */
 export function withUser<P = Record<string, never>>(handler: Handler<P>, { admin = false } = {}) {
-  return open<P>(async (request, params) => handler(request, admin ? await requireAdmin(request) : await requireUser(request), params));
+  return open<P>(async (request, params) => {
+    const user = admin ? await requireAdmin(request) : await requireUser(request);
+    addLogContext({ ownerId: user.id });
+    return handler(request, user, params);
+  });
 }
 
 const idParams = z.object({ id: idSchema });
@@ -37,6 +42,7 @@ const idParams = z.object({ id: idSchema });
 export function routeId(params: { id: string }, what = "document"): string {
   const parsed = idParams.safeParse(params);
   if (!parsed.success) throw new InvalidInputError(`That is not a ${what} id: ids look like 0b7e8d52-3f0c-4c1e-9d55-2b1c4f6a7e90.`);
+  if (what === "document") addLogContext({ documentId: parsed.data.id });
   return parsed.data.id;
 }
 

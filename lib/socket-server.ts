@@ -12,6 +12,7 @@ import { env } from "./env";
 import { prisma } from "./db";
 import { credentialRoom, ownerRoom, type ClientToServerEvents, type FollowAnswer, type ServerToClientEvents } from "./events";
 import { logger } from "./logger";
+import { metrics } from "./metrics/registry";
 import { idSchema } from "./pipeline/ids";
 import { createBlockingConnection, onReconnect } from "./redis";
 import { SOCKET_CHANNEL_KEY } from "./socket-emitter";
@@ -90,6 +91,8 @@ export function createSocketServer(httpServer: HttpServer): { io: SocketServer; 
   });
   io.on("connection", (socket) => {
     const { user, credential } = socket.data;
+    metrics().socketConnections.inc();
+    socket.once("disconnect", () => metrics().socketConnections.dec());
     // Its owner's events; and closed when its session or token ends (sign-out, revocation).
     void socket.join([ownerRoom(user.id), credentialRoom(credential)]);
     socket.on("document:follow", (id, answer) => {

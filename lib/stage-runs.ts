@@ -15,3 +15,13 @@ export async function recordStageEnd(runId: string | undefined, outcome: StageOu
   if (!runId) return;
   await prisma.stageRun.updateMany({ where: { id: runId }, data: { finishedAt: new Date(), outcome, message: message?.slice(0, 2000) } });
 }
+
+/** When the document's last stage attempt ended (ms since the epoch), or undefined before any did. */
+export async function lastStageEnd(documentId: string): Promise<number | undefined> {
+  const run = await prisma.stageRun.findFirst({
+    where: { documentId, finishedAt: { not: null } },
+    orderBy: { finishedAt: "desc" },
+    select: { finishedAt: true },
+  });
+  return run?.finishedAt?.getTime();
+}

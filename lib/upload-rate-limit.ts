@@ -12,6 +12,7 @@ import { env } from "./env";
 import { TooManyRequestsError } from "./errors";
 import { formatBytes } from "./format";
 import { logger } from "./logger";
+import { countUploadBytes } from "./metrics/upload";
 import { redisKey, sharedRedis } from "./redis";
 import { quotaRefusal, storageLeft } from "./storage-quota";
 import { receiveUpload, removeReceived, type ReceivedUpload } from "./upload";
@@ -138,6 +139,7 @@ export async function receiveRateLimitedUpload(ownerId: string, request: Request
       },
     });
   } finally {
+    countUploadBytes(received);
     await recordBytes(ownerId, received);
   }
   try {

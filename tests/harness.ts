@@ -24,6 +24,8 @@ export interface Stack {
   env: Record<string, string>;
   /** The worker processes started so far (the first by startStack). */
   workers: ChildProcess[];
+  /** Everything each of the stack's processes wrote so far (stdout and stderr), by process, in start order. */
+  output(): { name: string; text: string }[];
   /**
    * Starts another worker process with the stack's settings. With `machine`, it runs as if on a
    * machine of its own: its own working directory, DATA_DIR and STORAGE_DIR (see `machineFolder`).
@@ -83,8 +85,17 @@ export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl: stri
 const TSX_LOADER = pathToFileURL(path.join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 const TSCONFIG = path.join(ROOT, "tsconfig.json");
 
-/** Runs a TypeScript entry file (a path from the project root) as its own process, with the given settings, in `cwd` (the project root by default). */
-export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = [], { cwd = ROOT } = {}): ChildProcess {
+/**
+ * Runs a TypeScript entry file (a path from the project root) as its own process, with the given
+ * settings, in `cwd` (the project root by default); `onOutput` gets what it writes.
+ */
+export function startProcess(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  { cwd = ROOT, onOutput }: { cwd?: string; onOutput?: (text: string) => void } = {},
+): ChildProcess {
   // One process (node with tsx's loader), so signals reach the program itself.
   const child = spawn(process.execPath, ["--import", TSX_LOADER, path.resolve(ROOT, script), ...args], {
     cwd,
@@ -93,9 +104,27 @@ export function startProcess(name: string, script: string, env: Record<string, s
   });
   const prefix = `[${name}] `;
   const verbose = process.env.STACK_LOGS === "1";
-  child.stdout?.on("data", (chunk: Buffer) => verbose && process.stdout.write(prefix + chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(prefix + chunk.toString()));
+  child.stdout?.on("data", (chunk: Buffer) => {
+    onOutput?.(chunk.toString());
+    if (verbose) process.stdout.write(prefix + chunk.toString());
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    onOutput?.(chunk.toString());
+    process.stderr.write(prefix + chunk.toString());
+  });
   return child;
+}
+
+/** The JSON log lines in a process's output (other lines left out), each as its fields. */
+export function logLines(text: string): Record<string, unknown>[] {
+  return text.split("\n").flatMap((line) => {
+    if (!line.startsWith("{")) return [];
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Resolves once the web process `child` answers its health check with 200. */
@@ -196,10 +225,19 @@ export async function startStack(
   const children: ChildProcess[] = [];
   const workers: ChildProcess[] = [];
   const machines: string[] = [];
+  const output: { name: string; text: string }[] = [];
+  const capture = (name: string) => {
+    const entry = { name, text: "" };
+    output.push(entry);
+    return (text: string) => {
+      entry.text += text;
+    };
+  };
   const startWorker = async (workerEnv: Record<string, string> = {}, { machine }: { machine?: string } = {}) => {
     const own = machine ? await machineFolder(`${port}-${machine}`) : undefined;
     if (own) machines.push(own.cwd);
-    const worker = startProcess(machine ? `worker ${machine}` : "worker", "worker/index.ts", { ...env, ...own?.env, ...workerEnv }, [], { cwd: own?.cwd });
+    const name = machine ? `worker ${machine}` : "worker";
+    const worker = startProcess(name, "worker/index.ts", { ...env, ...own?.env, ...workerEnv }, [], { cwd: own?.cwd, onOutput: capture(name) });
     children.push(worker);
     workers.push(worker);
     return worker;
@@ -209,7 +247,7 @@ export async function startStack(
     machines.push(webFolder.cwd);
     Object.assign(env, webFolder.env);
   }
-  const web = startProcess("web", "server.ts", env, [], { cwd: webFolder?.cwd });
+  const web = startProcess("web", "server.ts", env, [], { cwd: webFolder?.cwd, onOutput: capture("web") });
   children.push(web);
   if (worker) await startWorker();
   const baseURL = `http://127.0.0.1:${port}`;
@@ -224,6 +262,7 @@ export async function startStack(
     admin: admin ? await createAdmin(baseURL, env.SETUP_TOKEN) : undefined,
     env,
     workers,
+    output: () => output.map((entry) => ({ ...entry })),
     startWorker,
     async stop() {
       await Promise.all(children.map(stopProcess));

@@ -8,6 +8,7 @@ import { onCancelRequest } from "@/lib/cancellation";
 import { closeAll } from "@/lib/connections";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { startMetricsReports } from "@/lib/metrics";
 import { STAGES, stageJobId, type QueueName, type TaskName } from "@/lib/pipeline/table";
 import { BACKOFF_TYPE, polynomialBackoff, queue } from "@/lib/queues";
 import { createBlockingConnection } from "@/lib/redis";
@@ -78,6 +79,7 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
+  startMetricsReports("worker");
   workers.push(...names.map(startWorker));
   // The reconciler's schedule lives in Redis; upserting it again now and then brings it back
   // after Redis lost its data (the very case the reconciler exists for).

@@ -4,14 +4,37 @@
  * job on a queue that is not its own, or a malformed payload) is refused, for good.
  */
 import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { z } from "zod";
 import { AiRateLimitedError } from "@/lib/ai/errors";
-import { logger } from "@/lib/logger";
+import { logger, withLogContext } from "@/lib/logger";
 import { jobKind, type QueueName, type TaskName } from "@/lib/pipeline/table";
 import { TASK_HANDLERS } from "@/jobs/registry";
 import { runStage } from "./run-stage";
 
-/** Runs one job taken from `queueName`; given its `worker`, a 429 from the AI API pauses the whole queue. */
+/** The ids a job's data may carry for its log lines: its document or question, owner, and the request that queued it. */
+const jobIds = z.object({ documentId: z.string().max(100), questionId: z.string().max(100), ownerId: z.string().max(100), requestId: z.string().max(100) }).partial();
+
+/**
+ * Runs one job taken from `queueName`; given its `worker`, a 429 from the AI API pauses the whole
+ * queue. Its log lines carry the job's ids, and one line says how it ended and how long it took.
+ */
 export async function runJob(queueName: QueueName, job: Job, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">): Promise<unknown> {
+  const ids = jobIds.safeParse(job.data ?? {});
+  const stage = jobKind(job.name)?.runner === "stage" ? job.name : undefined;
+  return withLogContext({ ...(ids.success ? ids.data : {}), jobId: job.id, job: job.name, stage }, async () => {
+    const started = Date.now();
+    try {
+      const result = await runKnownJob(queueName, job, signal, worker);
+      logger.info("job done", { attempt: job.attemptsMade + 1, durationMs: Date.now() - started });
+      return result;
+    } catch (error) {
+      logger.debug("job ended with an error", { attempt: job.attemptsMade + 1, durationMs: Date.now() - started, error: (error as Error)?.message });
+      throw error;
+    }
+  });
+}
+
+async function runKnownJob(queueName: QueueName, job: Job, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">): Promise<unknown> {
   const kind = jobKind(job.name);
   if (!kind || kind.queue !== queueName) {
     logger.error("discarded a job the job table does not know on this queue", { jobId: job.id, name: job.name, queue: queueName });

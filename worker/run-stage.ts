@@ -6,9 +6,10 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { prisma } from "@/lib/db";
 import type { Document, Prisma } from "@/lib/generated/prisma/client";
-import { logger } from "@/lib/logger";
+import { addLogContext, logger } from "@/lib/logger";
+import { observeStage, observeStageWait } from "@/lib/metrics";
 import { completeStage, failDocument, isLaterStage, progressReporter, startStage, type Stage } from "@/lib/pipeline";
-import { recordStageEnd, recordStageStart } from "@/lib/stage-runs";
+import { lastStageEnd, recordStageEnd, recordStageStart, type StageOutcome } from "@/lib/stage-runs";
 import { STAGE_HANDLERS } from "@/jobs/registry";
 import { classifyFailure } from "./stage-failure";
 
@@ -35,10 +36,18 @@ export async function runStage(
 ): Promise<void> {
   const document = await findDocument(job, stage, documentId);
   if (!document) return;
+  addLogContext({ ownerId: document.ownerId });
   const handler = STAGE_HANDLERS[stage];
   const attempt = job.attemptsMade + 1;
   let runId: string | undefined;
+  const startedMs = Date.now();
+  const end = async (outcome: StageOutcome, message?: string) => {
+    if (runId) observeStage(stage, outcome, startedMs);
+    await recordStageEnd(runId, outcome, message);
+  };
   try {
+    const times = { timestamp: job.timestamp, processedOn: job.processedOn ?? startedMs, delay: job.delay, attemptsMade: job.attemptsMade };
+    observeStageWait(stage, { ...times, lastRunEnd: await lastStageEnd(documentId) });
     const started = await startStage(document, stage);
     runId = await recordStageStart(documentId, stage, attempt);
     let committed = false;
@@ -53,7 +62,7 @@ export async function runStage(
       complete,
     });
     if (!committed) await completeStage(started, stage, result.output ?? {});
-    await recordStageEnd(runId, "done", result.note);
+    await end("done", result.note);
   } catch (error) {
     const attempts = job.opts.attempts ?? 1;
     const outcome = classifyFailure(error, {
@@ -66,25 +75,25 @@ export async function runStage(
     switch (outcome.kind) {
       case "stale":
         logger.info("discarded a stage result of a changed document", { jobId: job.id, documentId });
-        await recordStageEnd(runId, "discarded");
+        await end("discarded");
         return;
       case "cancelled":
-        await recordStageEnd(runId, "cancelled");
+        await end("cancelled");
         throw new UnrecoverableError(`job ${job.id} was cancelled`);
       case "rate-limited":
         logger.warn("AI rate limited; pausing the queue", { jobId: job.id, documentId, stage, retryAfterMs: outcome.error.retryAfterMs });
-        await recordStageEnd(runId, "retry", outcome.error.message);
+        await end("retry", outcome.error.message);
         await worker!.rateLimit(outcome.error.retryAfterMs);
         throw Worker.RateLimitError();
       case "retry":
         logger.warn("stage failed", { jobId: job.id, documentId, stage, attempt, attempts, error: outcome.error.message });
-        await recordStageEnd(runId, "retry", outcome.error.message);
+        await end("retry", outcome.error.message);
         throw outcome.error;
     }
     const { error: err, failure } = outcome;
     // A bad document is the owner's news, not the operator's emergency.
     logger[failure.retryable ? "error" : "info"]("stage failed", { jobId: job.id, documentId, stage, attempt, attempts, error: err.message });
-    await recordStageEnd(runId, "failed", err.message);
+    await end("failed", err.message);
     await failDocument(documentId, stage, failure);
     throw err instanceof UnrecoverableError ? err : new UnrecoverableError(err.message);
   }

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { splitIntoChunks, countTokens, type ChunkOptions } from "./chunking";
 import { AiMalformedResponseError, AiRateLimitedError, AiStreamCutError, toAiError } from "./errors";
 import type { OutlineEntry } from "@/lib/document-types";
+import { aiKind, countAiRequest } from "@/lib/metrics/ai";
 import { DEFAULT_KEY_POINTS, KEY_POINT_BULLET, toSummaryForm } from "@/lib/summary-form";
 import type { AiProvider, AnswerOptions, AnswerSource, EmbedOptions, SummarizeOptions } from "./provider";
 import { noRateLimit, type AiRateLimiter } from "./rate-limit";
@@ -163,7 +164,7 @@ export class OpenAiProvider implements AiProvider {
   private async complete(instructions: string, text: string, signal?: AbortSignal): Promise<string> {
     const model = this.settings.summaryModel;
     const messages = await this.prepareChat(instructions, asDocument(text), signal);
-    const response = await this.call("chat.completions", model, () => this.client.chat.completions.create({ model, messages }, { signal }));
+    const response = await this.call("chat.completions", model, () => this.client.chat.completions.create({ model, messages }, { signal }), messageTokens(messages));
     const parsed = completionSchema.safeParse(response);
     const content = parsed.success ? visibleAnswer(parsed.data.choices[0].message.content ?? "") : "";
     if (!content) throw new AiMalformedResponseError("chat.completions answer without message content");
@@ -194,18 +195,27 @@ export class OpenAiProvider implements AiProvider {
     // The SDK's time limit ends when the answer starts; from then on, silence for as long cuts the stream.
     const silence = new SilenceTimer(this.settings.timeoutMs);
     const callSignal = signal ? AbortSignal.any([signal, silence.signal]) : silence.signal;
+    let opened = false;
+    let counted = false;
     try {
-      const stream = await this.call("chat.completions", model, () =>
-        this.client.chat.completions.create({ model, messages, stream: true }, { signal: callSignal }),
+      // A stream's tokens are counted once it ends (as the server reports them, or as counted here).
+      const stream = await this.call(
+        "chat.completions",
+        model,
+        () => this.client.chat.completions.create({ model, messages, stream: true }, { signal: callSignal }),
+        null,
       );
       silence.restart();
+      opened = true;
       let raw = "";
       let finished = false;
+      let reported: number | undefined;
       try {
         for await (const chunk of stream) {
           silence.restart();
           const parsed = chunkSchema.safeParse(chunk);
           if (!parsed.success) throw new Error("a chunk that is not a chat.completion.chunk");
+          reported = usageOf(chunk) ?? reported;
           const choice = parsed.data.choices[0];
           if (choice?.delta?.content) {
             raw += choice.delta.content;
@@ -221,11 +231,15 @@ export class OpenAiProvider implements AiProvider {
       if (signal?.aborted) throw new APIUserAbortError();
       if (silence.signal.aborted) throw new AiStreamCutError(`chat.completions sent nothing for ${this.settings.timeoutMs} ms`);
       if (!finished) throw new AiStreamCutError("chat.completions ended before its finish reason");
+      countAiRequest(aiKind("chat"), "ok", reported ?? messageTokens(messages) + countTokens(raw));
+      counted = true;
       const content = visibleAnswer(raw);
       if (!content) throw new AiMalformedResponseError("chat.completions stream without content");
       return content;
     } finally {
       silence.stop();
+      // A stream that began and was cut, stopped or went silent.
+      if (opened && !counted) countAiRequest(aiKind("chat"), "error");
     }
   }
 
@@ -241,12 +255,16 @@ export class OpenAiProvider implements AiProvider {
   private async embedBatch(batch: { text: string; tokens: number }[], signal?: AbortSignal): Promise<number[][]> {
     const { embeddingModel: model, embeddingDimensions: dimensions } = this.settings;
     await this.limiter.acquire(batch.reduce((sum, input) => sum + input.tokens, 0), signal);
-    const response = await this.call("embeddings", model, () =>
-      this.client.embeddings.create(
-        // Floats, not the SDK's default base64, which not every compatible server speaks.
-        { model, input: batch.map((input) => input.text), encoding_format: "float", ...(dimensions ? { dimensions } : {}) },
-        { signal },
-      ),
+    const response = await this.call(
+      "embeddings",
+      model,
+      () =>
+        this.client.embeddings.create(
+          // Floats, not the SDK's default base64, which not every compatible server speaks.
+          { model, input: batch.map((input) => input.text), encoding_format: "float", ...(dimensions ? { dimensions } : {}) },
+          { signal },
+        ),
+      batch.reduce((sum, input) => sum + input.tokens, 0),
     );
     const parsed = embeddingsSchema.safeParse(response);
     if (!parsed.success || parsed.data.data.length !== batch.length) {
@@ -260,16 +278,37 @@ export class OpenAiProvider implements AiProvider {
     return ordered.map((item) => item.embedding);
   }
 
-  /** Runs an SDK call; maps its failure, and on a 429 holds back every caller for the time asked. */
-  private async call<T>(endpoint: string, model: string, request: () => Promise<T>): Promise<T> {
+  /**
+   * Runs an SDK call; maps its failure, and on a 429 holds back every caller for the time asked.
+   * Counts it (`docsum_ai_requests_total`) with the tokens the answer reports, else `estimatedTokens`;
+   * a stream (`estimatedTokens` null) is counted when it has ended, by its reader.
+   */
+  private async call<T>(endpoint: string, model: string, request: () => Promise<T>, estimatedTokens: number | null = 0): Promise<T> {
+    const kind = aiKind(endpoint === "embeddings" ? "embed" : "chat");
     try {
-      return await request();
+      const response = await request();
+      if (estimatedTokens !== null) countAiRequest(kind, "ok", usageOf(response) ?? estimatedTokens);
+      return response;
     } catch (error) {
       const mapped = toAiError(error, { endpoint, model, defaultRetryAfterMs: this.settings.defaultRetryAfterMs });
+      countAiRequest(kind, mapped instanceof AiRateLimitedError ? "rate_limited" : "error");
       if (mapped instanceof AiRateLimitedError) await this.limiter.pause(mapped.retryAfterMs);
       throw mapped;
     }
   }
+}
+
+const usageSchema = z.object({ usage: z.object({ total_tokens: z.number().int().nonnegative() }) });
+
+/** The tokens an answer (or a stream's last chunk) says it spent, if it says. */
+function usageOf(response: unknown): number | undefined {
+  const parsed = usageSchema.safeParse(response);
+  return parsed.success ? parsed.data.usage.total_tokens : undefined;
+}
+
+/** The tokens of a chat call's messages, as counted before sending. */
+function messageTokens(messages: { content: string }[]): number {
+  return messages.reduce((sum, message) => sum + countTokens(message.content), 0);
 }
 
 const THINK_BLOCK = /<think>[\s\S]*?<\/think>/g;

@@ -5,6 +5,7 @@
  * minute at most the configured number start. A 429 pauses every caller for the time the API asks.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { countRateLimitWait } from "../metrics/ai";
 import type { RedisClient } from "../redis";
 
 /** Waits for permission to send AI requests. */
@@ -55,7 +56,10 @@ export class RedisRateLimiter implements AiRateLimiter {
       signal?.throwIfAborted();
       const keys = [`${this.key}:next-request`, `${this.key}:next-token`, `${this.key}:paused`];
       const waitMs = Number(await this.redis.eval(RESERVE, keys.length, ...keys, requestMs, tokenMs));
-      if (waitMs > 0) await sleep(waitMs, undefined, { signal });
+      if (waitMs > 0) {
+        await sleep(waitMs, undefined, { signal });
+        countRateLimitWait(waitMs);
+      }
       // A 429 seen while we waited voids the turn: queue again behind the pause.
       if ((await this.redis.pttl(`${this.key}:paused`)) <= 0) return;
     }

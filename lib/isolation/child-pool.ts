@@ -9,6 +9,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { countParserKill } from "../metrics/parser";
+import { metrics } from "../metrics/registry";
 import type { ChildMessage, ChildRequest } from "./protocol";
 import { childEnvironment, childUser, limitedExec, memoryLimitBytes } from "./sandbox";
 
@@ -140,6 +142,7 @@ export class ChildPool<T, R> {
         if (message.type === "over-limit") {
           // Its memory is past knowing: it is not given another request.
           stop(child, "SIGKILL");
+          countParserKill("memory");
           reject(new ChildCrashError("memory-limit", message.detail));
           return;
         }
@@ -149,7 +152,9 @@ export class ChildPool<T, R> {
       };
       const onExit = (code: number | null, signalName: NodeJS.Signals | null) => {
         cleanup();
-        reject(slot.overLimit ? new ChildCrashError("memory-limit", slot.overLimit) : crash(code, signalName, slot.stderr));
+        const error = slot.overLimit ? new ChildCrashError("memory-limit", slot.overLimit) : crash(code, signalName, slot.stderr);
+        countParserKill(error.kind === "memory-limit" || error.kind === "out-of-memory" ? "memory" : "crash");
+        reject(error);
       };
       const onError = (error: Error) => {
         cleanup();
@@ -159,6 +164,8 @@ export class ChildPool<T, R> {
       const onAbort = () => {
         cleanup();
         stop(child, "SIGKILL");
+        // The time limit aborts with a TimeoutError; anything else is the job being stopped.
+        countParserKill((signal!.reason as Error | undefined)?.name === "TimeoutError" ? "time" : "cancelled");
         reject(signal!.reason);
       };
       child.on("message", onMessage);
@@ -215,6 +222,8 @@ export class ChildPool<T, R> {
       detached: true,
     });
     const slot: Slot = { child, requests: 0, stderr: "" };
+    metrics().parserChildren.inc();
+    child.once("exit", () => metrics().parserChildren.dec());
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {
       slot.stderr = (slot.stderr + chunk).slice(-STDERR_TAIL);

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { childEnvironment, childUser, limitedExec } from "@/lib/isolation/sandbox";
+import { countParserKill } from "@/lib/metrics/parser";
 import { DocumentError } from "./errors";
 
 export interface OcrSettings {
@@ -109,6 +110,7 @@ export function runPipeline(
     };
     const timer = setTimeout(() => {
       const seconds = Math.round(settings.pageTimeoutMs / 1000);
+      countParserKill("time");
       finish(new DocumentError(`Page ${page} could not be read by OCR within the time limit (${seconds} seconds per page).`, { code: "ocr-time-limit" }));
     }, settings.pageTimeoutMs);
     const onAbort = () => finish(settings.signal!.reason instanceof Error ? settings.signal!.reason : new Error("aborted"));
@@ -135,6 +137,8 @@ export function runPipeline(
         if (code !== 0) {
           const why = signal ? `signal ${signal}` : `exit code ${code}`;
           const memory = /alloc|memory/i.test(stderr.join(""));
+          // Out of memory, or stopped by a signal (an exit code alone is the program refusing the image).
+          if (!settled && (memory || signal)) countParserKill(memory ? "memory" : "crash");
           const message = memory
             ? `Page ${page} needs more memory than allowed to be read by OCR.`
             : `Page ${page} could not be read by OCR: the image could not be decoded.`;

@@ -5,6 +5,7 @@
  */
 import type { FlowJob } from "bullmq";
 import { env } from "@/lib/env";
+import { logContext } from "@/lib/logger";
 import { defaultJobOptions, flowProducer, queue } from "@/lib/queues";
 import { STAGES, stageJobId, stageQueue, type DocumentJobData, type Stage } from "./table";
 
@@ -20,7 +21,9 @@ export interface FlowOptions {
 /** The flow tree for one document, root first. */
 export function documentFlow(documentId: string, options: FlowOptions = {}): FlowJob {
   const stages = STAGES.slice(STAGES.indexOf(options.from ?? STAGES[0]));
-  const data: DocumentJobData = { documentId };
+  // The request that queued the chain (and its owner) are named in every job's log lines.
+  const { requestId, ownerId } = logContext();
+  const data: DocumentJobData = { documentId, ...(requestId ? { requestId } : {}), ...(ownerId ? { ownerId } : {}) };
   let node: FlowJob | undefined;
   for (const stage of stages) {
     const isRoot = stage === stages[stages.length - 1];

@@ -5,6 +5,7 @@
 import type { Document } from "@/lib/generated/prisma/client";
 import { createDocuments } from "@/lib/documents";
 import { logger } from "@/lib/logger";
+import { metrics } from "@/lib/metrics/registry";
 import type { ReceivedFile } from "@/lib/upload";
 import { enqueueDocument } from "./flow";
 import { announce } from "./transitions";
@@ -24,6 +25,7 @@ export async function submitDocuments(ownerId: string, files: ReceivedFile[], { 
   const created = await createDocuments(ownerId, files);
   for (const { document, duplicate } of created) {
     if (duplicate) continue;
+    metrics().documents.inc({ status: "queued" });
     await enqueueDocument(document.id, { priority }).catch((error: Error) =>
       logger.error("enqueue failed; left for the reconciler", { documentId: document.id, error: error.message }),
     );

@@ -9,6 +9,7 @@ import "./prisma-names";
 import type { Document, Prisma } from "@/lib/generated/prisma/client";
 import { clearDraft } from "@/lib/ai/summary-draft";
 import { prisma } from "@/lib/db";
+import { metrics } from "@/lib/metrics/registry";
 import { isRecordNotFound } from "@/lib/prisma-errors";
 import { emitDeleted, emitProgress, emitSummary } from "@/lib/socket-emitter";
 import { cancelUpdate, completeUpdate, failUpdate, ProgressThrottle, requeueUpdate, startUpdate, type Failure } from "./rules";
@@ -84,6 +85,7 @@ export async function completeStage(
     .update({ where: { id: document.id, status: "processing", stage }, data: { ...output, ...completeUpdate(stage, new Date()) } })
     .catch(staleIfMissing(document.id));
   announce(updated);
+  if (updated.status === "done") metrics().documents.inc({ status: "done" });
   if (output.summary !== undefined) await announceSummary(updated);
   return updated;
 }
@@ -94,6 +96,7 @@ export async function failDocument(documentId: string, stage: Stage, failure: Fa
     where: { id: documentId, status: { in: ACTIVE } },
     data: failUpdate(stage, failure, new Date()),
   });
+  if (count > 0) metrics().documents.inc({ status: "failed" });
   const updated = count > 0 ? await prisma.document.findUnique({ where: { id: documentId } }) : null;
   if (updated) announce(updated);
   if (count > 0) await clearDraft(documentId);
@@ -112,6 +115,7 @@ export async function cancelDocumentState(documentId: string): Promise<boolean> 
     where: { id: documentId, status: { in: ACTIVE } },
     data: cancelUpdate(new Date()),
   });
+  if (count > 0) metrics().documents.inc({ status: "cancelled" });
   const updated = count > 0 ? await prisma.document.findUnique({ where: { id: documentId } }) : null;
   if (updated) announce(updated);
   if (count > 0) await clearDraft(documentId);

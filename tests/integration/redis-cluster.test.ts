@@ -5,6 +5,7 @@
  * socket.io-client through the cluster (adapter and emitter), while the node serving the queues'
  * slot restarts: its slots come back with it, and every document still ends done.
  */
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { distinctDocuments } from "../fixtures";
 import { startOwnStack, type OwnStack } from "../harness";
@@ -82,4 +83,25 @@ it("processes documents over the cluster, with live progress, through a node's r
   // The web process still answers healthy, naming what it reaches.
   const health = await (await api(stack.baseURL, "/api/health")).json();
   expect(health).toMatchObject({ ok: true, database: true, redis: true, storage: { driver: "local", ok: true } });
+});
+
+it("serves every process's metrics over the cluster: the workers' reports share one slot", { timeout: 60_000 }, async () => {
+  const { stack } = own;
+  // The set of reporting processes lives on the node of its own tag, with each process's snapshot.
+  const processes = "cluster:metrics:{processes}";
+  const node = cluster.nodeFor(processes);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await api(stack.baseURL, "/metrics");
+    expect(response.status).toBe(200);
+    const families = parsePrometheusTextFormat(await response.text());
+    const samples = (name: string) => families.find((family) => family.name === name)?.metrics ?? [];
+    const done = samples("docsum_documents_total").filter((sample) => sample.labels?.status === "done").reduce((sum, sample) => sum + Number(sample.value), 0);
+    const roles = samples("process_cpu_seconds_total").map((sample) => sample.labels?.process.split("@")[0]);
+    if (done >= DOCUMENTS && roles.includes("worker") && roles.includes("web")) break;
+    if (Date.now() > deadline) throw new Error(`metrics over the cluster: ${done} documents done, processes ${roles.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  expect(Number(cluster.cli(node, "scard", processes))).toBeGreaterThanOrEqual(2);
+  expect(cluster.cli(node, "smembers", processes)).toContain("worker@");
 });

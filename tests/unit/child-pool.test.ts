@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChildCrashError, ChildPool, ChildTaskError, type ChildPoolSettings } from "@/lib/isolation/child-pool";
+import { metrics } from "@/lib/metrics/registry";
 import { CRASH_MESSAGES, extractTextIsolated } from "@/lib/parsing/isolated";
 import { DocumentError } from "@/lib/parsing";
 import { fixturePath } from "../fixtures";
@@ -185,4 +186,37 @@ describe("extractTextIsolated", () => {
     expect(error).not.toBeInstanceOf(DocumentError);
     expect(CRASH_MESSAGES["out-of-memory"]).toBe("The file could not be read: the parser ran out of memory.");
   }, 60_000);
+});
+
+describe("ChildPool metrics", { timeout: 60_000 }, () => {
+  const kills = async (reason: string) =>
+    (await metrics().registry.getMetricsAsJSON()).find((m) => m.name === "docsum_parser_kills_total")?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+  const children = async () => (await metrics().registry.getMetricsAsJSON()).find((m) => m.name === "docsum_parser_children")?.values[0]?.value ?? 0;
+
+  /** Resolves once the gauge reads `count` (children exit a moment after they are stopped). */
+  const childrenReach = async (count: number) => {
+    const deadline = Date.now() + 10_000;
+    while ((await children()) !== count) {
+      if (Date.now() > deadline) throw new Error(`docsum_parser_children stayed ${await children()}, not ${count}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it("counts live children, and children stopped for a crash or the time limit", async () => {
+    // The earlier tests' children are stopped first, so every child alive is this test's.
+    pools.forEach((p) => p.close());
+    await childrenReach(0);
+    const before = { crash: await kills("crash"), time: await kills("time") };
+    const fresh = newPool();
+    await fresh.run({ mode: "answer" });
+    // The healthy child waits for the next request.
+    expect(await children()).toBe(1);
+    const crashing = newPool();
+    expect(await failure(crashing.run({ mode: "exit" }))).toBeInstanceOf(ChildCrashError);
+    expect(await kills("crash")).toBe(before.crash + 1);
+    const error = await failure(fresh.run({ mode: "hang" }, { signal: AbortSignal.timeout(300) }));
+    expect(error.name).toBe("TimeoutError");
+    expect(await kills("time")).toBe(before.time + 1);
+    await childrenReach(0);
+  });
 });

@@ -5,6 +5,7 @@ import { rejectedFiles } from "@/lib/http";
 import { submitDocuments } from "@/lib/pipeline";
 import { listLibrary } from "@/lib/library";
 import { listQuerySchema } from "@/lib/library-query";
+import { countUpload } from "@/lib/metrics/upload";
 import { PRIORITY } from "@/lib/queues";
 import { firstIssue, withUser } from "@/lib/route";
 import { receiveRateLimitedUpload } from "@/lib/upload-rate-limit";
@@ -23,10 +24,12 @@ export const GET = withUser(async (request, user) => {
  * once: `202 { documents, rejected }`, each refused file named with the status it alone would
  * have had (413, 415). When every file was refused, the first one's status with `{ error, rejected }`.
  */
-export const POST = withUser(async (request, user) => {
-  const { files, refused } = await receiveRateLimitedUpload(user.id, request);
-  // A person waiting for a few files goes before a large batch.
-  const priority = files.length > env.BULK_UPLOAD_FILES ? PRIORITY.bulk : PRIORITY.interactive;
-  const submitted = await submitDocuments(user.id, files, { priority });
-  return Response.json({ documents: submitted.map((s) => toUploaded(s.document, s.duplicate)), rejected: rejectedFiles(refused) }, { status: 202 });
-});
+export const POST = withUser((request, user) =>
+  countUpload(async () => {
+    const { files, refused } = await receiveRateLimitedUpload(user.id, request);
+    // A person waiting for a few files goes before a large batch.
+    const priority = files.length > env.BULK_UPLOAD_FILES ? PRIORITY.bulk : PRIORITY.interactive;
+    const submitted = await submitDocuments(user.id, files, { priority });
+    return Response.json({ documents: submitted.map((s) => toUploaded(s.document, s.duplicate)), rejected: rejectedFiles(refused) }, { status: 202 });
+  }),
+);
