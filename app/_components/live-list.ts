@@ -39,10 +39,16 @@ interface ReadWatch {
   uploaded: Set<string>;
 }
 
-/** A newer state of a document; a bar never moves backwards unless the status changes. */
+/**
+ * A newer state of a document. A run only moves forward: under the same status the bar never
+ * moves backwards, and a running document never goes back to "Queued" (a late event or read, or a
+ * lost job queued again, which the worker picks up where the bar is); a new run starts only from a
+ * final status.
+ */
 function advance<T extends LiveItem>(current: T, next: DocumentState): T {
   const { status, stage, progress, error, retryable } = next;
-  if (status === current.status && progress < current.progress) return { ...current, error, retryable };
+  const backToQueued = current.status === "processing" && status === "queued";
+  if (backToQueued || (status === current.status && progress < current.progress)) return { ...current, error, retryable };
   return { ...current, status, stage, progress, error, retryable };
 }
 

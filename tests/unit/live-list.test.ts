@@ -65,11 +65,16 @@ describe("LiveList", () => {
     expect(shown()[1]).toMatchObject({ id: "b", progress: 30 });
   });
 
-  it("never moves a bar backwards within a status, but applies a status change", () => {
+  it("never moves a bar backwards within a run, but starts a new run after a final status", () => {
     const { list, view } = liveList([doc("a", { progress: 50 })]);
     list.apply(event("a", { progress: 40 }));
     expect(view()).toEqual([{ id: "a", status: "processing", progress: 50 }]);
 
+    // A late "queued" (an upload's announcement after the worker started, a lost job queued again).
+    list.apply(event("a", { status: "queued", stage: "extract", progress: 0 }));
+    expect(view()).toEqual([{ id: "a", status: "processing", progress: 50 }]);
+
+    list.apply(event("a", { status: "cancelled", progress: 50 }));
     list.apply(event("a", { status: "queued", stage: "extract", progress: 0 }));
     expect(view()).toEqual([{ id: "a", status: "queued", progress: 0 }]);
   });
