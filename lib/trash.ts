@@ -4,7 +4,6 @@
  * document itself is gone from every read, list, similar list and search. Its file stays in storage
  * until the trashed document is purged (by its owner, or by the sweep after TRASH_DAYS).
  */
-import "server-only";
 import { z } from "zod";
 import type { TrashedListItem } from "./document-types";
 import { prisma } from "./db";
