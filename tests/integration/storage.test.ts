@@ -193,7 +193,7 @@ describe("the app on s3 storage", () => {
       }
       const health = await (await api(stack.baseURL, "/api/health")).json();
       expect(health.storage).toEqual({ driver: "s3", ok: true });
-      expect((await api(stack.baseURL, `/api/documents/${ids[0]}`, { method: "DELETE" })).status).toBe(204);
+      expect((await api(stack.baseURL, `/api/documents/${ids[0]}?purge=true`, { method: "DELETE" })).status).toBe(204);
       expect(await stored()).toBe(before + 1);
     } finally {
       await objects.close();
