@@ -15,11 +15,11 @@ function eta(seconds: number | null): string {
   return ` · about ${Math.round(seconds / 60)} min left`;
 }
 
-/** "12 of 31 done · 2 failed · about 40 s left" while it runs; "31 done, 2 failed" once it has ended. */
+/** "12 of 31 done · 2 failed · about 40 s left" while it runs; "31 done, 2 failed" (or "31 of 31 done") once it has ended. */
 export function batchText(batch: BatchProgress): string {
   const failed = batch.failed > 0 ? ` · ${batch.failed} failed` : "";
   if (batch.active > 0) return `${batch.done} of ${batch.total} done${failed}${eta(batch.etaSeconds)}`;
-  return batch.failed > 0 ? `${batch.done} done, ${batch.failed} failed` : `${batch.done} done`;
+  return batch.failed > 0 ? `${batch.done} done, ${batch.failed} failed` : `${batch.done} of ${batch.total} done`;
 }
 
 /**
@@ -62,6 +62,10 @@ export function BatchOverview({ batchId, onDismiss }: { batchId: string; onDismi
           Dismiss
         </button>
       )}
+      {/* Screen readers hear once that the upload has been processed, not every count on the way. */}
+      <p role="status" className="visually-hidden">
+        {running ? "" : `Your upload has been processed: ${batchText(batch)}.`}
+      </p>
     </div>
   );
 }

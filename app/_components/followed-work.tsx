@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { ActiveStrip } from "./active-strip";
 import { BatchOverview } from "./batch-overview";
@@ -10,6 +10,7 @@ import { UndoDelete } from "./undo-delete";
 /** What the library page follows besides its list: the last upload's batch, the uploads so far, the last delete. */
 export function useFollowedWork() {
   const params = useSearchParams();
+  const router = useRouter();
   const [batchId, setBatchId] = useState<string | null>(null);
   const [uploads, setUploads] = useState(0);
   // A delete from a document's page comes back here with `?deleted=<id>`.
@@ -24,23 +25,27 @@ export function useFollowedWork() {
     },
     deleted: (ids: string[]) => setDeletedIds(ids),
     dismissBatch: () => setBatchId(null),
-    dismissDeleted: () => setDeletedIds([]),
+    dismissDeleted() {
+      setDeletedIds([]);
+      // A reload must not bring the notice back.
+      if (params.has("deleted")) router.replace("/");
+    },
   };
 }
 
 export type FollowedWorkState = ReturnType<typeof useFollowedWork>;
 
 /** Above the list: the last upload's overview, the documents in progress, the undo of the last delete and the way to the trash. */
-export function FollowedWork({ following, onRestored }: { following: FollowedWorkState; onRestored: () => void }) {
+export function FollowedWork({ following, onRestored }: { following: FollowedWorkState; onRestored: (ids: string[]) => void }) {
   return (
     <div className="followed-work">
       {following.batchId ? <BatchOverview key={following.batchId} batchId={following.batchId} onDismiss={following.dismissBatch} /> : null}
       <ActiveStrip uploads={following.uploads} />
       <UndoDelete
         ids={following.deletedIds}
-        onRestored={() => {
+        onRestored={(ids) => {
           following.dismissDeleted();
-          onRestored();
+          onRestored(ids);
         }}
         onDismiss={following.dismissDeleted}
       />

@@ -71,7 +71,7 @@ export function Library({ view, initialPage }: LibraryProps) {
           following.uploaded(batchId);
         }}
       />
-      <FollowedWork following={following} onRestored={() => void live.refresh()} />
+      <FollowedWork following={following} onRestored={live.restored} />
       <section aria-labelledby="library-title" className="library">
         <h2 id="library-title">Your documents</h2>
         <LibraryControls view={view} />

@@ -129,6 +129,11 @@ export class LiveList {
     this.commit({ ...this.shown, documents, total: Math.max(0, this.shown.total - 1) });
   }
 
+  /** Documents brought back from the trash: the next reads list them again. */
+  restored(ids: readonly string[]): void {
+    for (const id of ids) this.removed.delete(id);
+  }
+
   /** Shows documents answered by an upload at once, before any read or event names them. */
   addUploaded(uploaded: UploadedDocument[]): void {
     const fresh: LiveItem[] = [];

@@ -58,6 +58,22 @@ function liveList(initial: DocumentListItem[] | LibraryPage, { read = pages().re
 }
 
 describe("LiveList", () => {
+  it("lists a document restored from the trash again, where a read before its restore never brought it back", async () => {
+    const source = pages();
+    const { list, ids } = liveList([doc("a"), doc("b")], { read: source.read });
+    list.remove("a");
+    const stale = list.refresh();
+    await source.answer(page([doc("a"), doc("b")]));
+    await stale;
+    expect(ids()).toEqual(["b"]);
+
+    list.restored(["a"]);
+    const read = list.refresh();
+    await source.answer(page([doc("a"), doc("b")]));
+    await read;
+    expect(ids()).toEqual(["a", "b"]);
+  });
+
   it("advances a listed document with its progress event", () => {
     const { list, shown } = liveList([doc("a"), doc("b")]);
     list.apply(event("a", { stage: "embed", progress: 70 }));
