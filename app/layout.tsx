@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { WorkNotices } from "@/app/_components/work-notices";
 import { pageUserOrNull } from "@/lib/page-user";
 import "./globals.css";
 
@@ -42,6 +43,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <main id="main" className="container">
           {children}
         </main>
+        {user && <WorkNotices />}
       </body>
     </html>
   );

@@ -101,6 +101,17 @@ test("a damaged PDF says what to do and does not lead with Retry", async ({ page
   await screenshot(page, "damaged-pdf-advice");
 });
 
+test("a notice says so when a document finishes while another page is open", async ({ page }) => {
+  await page.goto("/settings");
+  const [doc] = await uploadTexts(page, [note("beacon")]);
+  const notice = page.getByTestId("work-notice").filter({ hasText: doc.title });
+  await expect(notice).toHaveText(new RegExp(`“${doc.title}” is ready\\.`), { timeout: PROCESSING_TIMEOUT });
+  await expect(page.getByRole("status").filter({ has: notice })).toBeVisible();
+  await notice.getByRole("link", { name: "Open it" }).click();
+  await expect(page).toHaveURL(new RegExp(`/documents/${doc.id}$`));
+  await expect(page.getByTestId("summary")).toContainText("staffing plan");
+});
+
 test("delete a document, undo it, then delete and restore it from the trash", async ({ page }) => {
   const [doc] = await uploadTexts(page, [note("ferry")]);
   await finished(page, [doc]);
@@ -108,7 +119,7 @@ test("delete a document, undo it, then delete and restore it from the trash", as
   await page.goto(`/documents/${doc.id}`);
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Delete" }).click();
-  await expect(page).toHaveURL(/\/\?deleted=/);
+  await expect(page).toHaveURL(/\/$/);
   const notice = page.getByTestId("undo-delete");
   await expect(notice).toContainText("Moved 1 document to the trash.");
   await expect(rowOf(page, doc.title)).toHaveCount(0);

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { isActive, isRetryable, type DocumentStatus } from "@/lib/pipeline/statuses";
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
+import { rememberDeleted } from "./undo-delete";
 
 /** What a person can do to a document, on its page or to several at once in the library. */
 export type Action = "cancel" | "retry" | "reprocess" | "delete";
@@ -76,7 +77,10 @@ export function DocumentActions({ id, title, status, retryable }: DocumentAction
     setError(null);
     try {
       await send(id, action);
-      if (action === "delete") router.push(`/?${new URLSearchParams({ deleted: id })}`);
+      if (action === "delete") {
+        rememberDeleted(id);
+        router.push("/");
+      }
       else router.refresh();
     } catch (err) {
       setError((err as Error).message);

@@ -1,20 +1,21 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ActiveStrip } from "./active-strip";
 import { BatchOverview } from "./batch-overview";
-import { UndoDelete } from "./undo-delete";
+import { takeRemembered, UndoDelete } from "./undo-delete";
 
 /** What the library page follows besides its list: the last upload's batch, the uploads so far, the last delete. */
 export function useFollowedWork() {
-  const params = useSearchParams();
-  const router = useRouter();
   const [batchId, setBatchId] = useState<string | null>(null);
   const [uploads, setUploads] = useState(0);
-  // A delete from a document's page comes back here with `?deleted=<id>`.
-  const [deletedIds, setDeletedIds] = useState<string[]>(() => params.getAll("deleted"));
+  const [deletedIds, setDeletedIds] = useState<string[]>([]);
+  // A delete on a document's page comes back here to be undone.
+  useEffect(() => {
+    const remembered = takeRemembered();
+    if (remembered.length > 0) setDeletedIds(remembered);
+  }, []);
   return {
     batchId,
     uploads,
@@ -25,11 +26,7 @@ export function useFollowedWork() {
     },
     deleted: (ids: string[]) => setDeletedIds(ids),
     dismissBatch: () => setBatchId(null),
-    dismissDeleted() {
-      setDeletedIds([]);
-      // A reload must not bring the notice back.
-      if (params.has("deleted")) router.replace("/");
-    },
+    dismissDeleted: () => setDeletedIds([]),
   };
 }
 

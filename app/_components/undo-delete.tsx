@@ -5,6 +5,26 @@ import { useState } from "react";
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
 
+const REMEMBERED = "docsum:deleted";
+
+/** Keeps a document deleted on another page of this tab, so the library's notice can offer its Undo. */
+export function rememberDeleted(id: string): void {
+  const ids = new Set([...takeRemembered(), id]);
+  window.sessionStorage.setItem(REMEMBERED, JSON.stringify([...ids]));
+}
+
+/** The documents deleted on another page of this tab since the library last looked, forgotten once read. */
+export function takeRemembered(): string[] {
+  const raw = window.sessionStorage.getItem(REMEMBERED);
+  window.sessionStorage.removeItem(REMEMBERED);
+  try {
+    const ids: unknown = JSON.parse(raw ?? "[]");
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
 /** One id's answer from POST /api/documents/actions. */
 type Result = { id: string; ok: boolean; error?: string };
 
