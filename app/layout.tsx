@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SiteNav } from "@/app/_components/site-nav";
+import { WorkNotices } from "@/app/_components/work-notices";
 import { pageUserOrNull } from "@/lib/page-user";
 import "./globals.css";
 
@@ -61,6 +62,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <main id="main" className="container">
           {children}
         </main>
+        {user && <WorkNotices />}
       </body>
     </html>
   );

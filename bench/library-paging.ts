@@ -21,7 +21,7 @@ const OWNER = `bench-library-${randomBytes(3).toString("hex")}`;
 process.env.DATABASE_URL = BENCH_DATABASE_URL;
 const { prisma } = await import("@/lib/db");
 const { listLibrary } = await import("@/lib/library");
-const { listQuerySchema } = await import("@/lib/library-query");
+const { listQuerySchema, TRASH_STATUS } = await import("@/lib/library-query");
 
 /** Synthetic documents with realistic spreads: titles from a few hundred words, sizes, times, 90 % done. */
 async function insertDocuments(): Promise<void> {
@@ -54,7 +54,9 @@ async function time(read: () => Promise<unknown>, runs = RUNS): Promise<number[]
 }
 
 async function measure(label: string, params: Record<string, string>): Promise<FigureResult[]> {
-  const parsed = listQuerySchema.parse({ ...params, limit: String(PAGE) });
+  const { status, ...query } = listQuerySchema.parse({ ...params, limit: String(PAGE) });
+  if (status === TRASH_STATUS) throw new Error("the library bench reads documents, not the trash");
+  const parsed = { ...query, status };
   const first = await time(() => listLibrary(OWNER, parsed));
   // Follow cursors to the deep page (or the last page, when the filter leaves fewer).
   let cursor: string | null = null;

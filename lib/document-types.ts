@@ -31,6 +31,33 @@ export interface DocumentListItem {
   createdAt: string;
 }
 
+/** A document in the trash (GET /api/documents?status=deleted). */
+export interface TrashedListItem {
+  id: string;
+  title: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  /** Its status when it was deleted (a restore brings it back in it, or queues it again). */
+  status: DocumentStatus;
+  createdAt: string;
+  deletedAt: string;
+  /** When the trash removes it for good. */
+  purgeAt: string;
+}
+
+/** What GET /api/batches/:id answers: how far one upload request's documents have come. */
+export interface BatchProgress {
+  id: string;
+  total: number;
+  done: number;
+  failed: number;
+  /** Queued or processing. */
+  active: number;
+  /** About how long the active ones still need, from this owner's recent stage times; 0 when none is active, null when there is nothing to go by. */
+  etaSeconds: number | null;
+}
+
 /** A neighbour in the similar-documents list (only those above the cut-off). */
 export interface SimilarDocument {
   id: string;

@@ -45,10 +45,10 @@ export function toListItem(doc: Omit<Document, "text" | "vector" | "keyTerms" | 
 }
 
 /**
- * Creates a document per received file. Identical content already uploaded by the same owner
+ * Creates a document per received file (of one batch, if given). Identical content already uploaded by the same owner
  * answers the existing document (marked duplicate) and its new copy of the bytes is dropped.
  */
-export async function createDocuments(ownerId: string, files: ReceivedFile[]): Promise<{ document: Document; duplicate: boolean }[]> {
+export async function createDocuments(ownerId: string, files: ReceivedFile[], batchId?: string): Promise<{ document: Document; duplicate: boolean }[]> {
   const results: { document: Document; duplicate: boolean }[] = [];
   for (const file of files) {
     try {
@@ -61,6 +61,7 @@ export async function createDocuments(ownerId: string, files: ReceivedFile[]): P
           size: file.size,
           sha256: file.sha256,
           storageKey: file.storageKey,
+          batchId,
         },
       });
       results.push({ document, duplicate: false });

@@ -135,6 +135,8 @@ const schema = z.object({
   // Accounts: anyone may create an account on the sign-in page only when this is true.
   OPEN_SIGNUP: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
   SESSION_DAYS: z.coerce.number().positive().default(30),
+  // How long a deleted document stays in the trash, restorable, before the sweep removes it for good.
+  TRASH_DAYS: z.coerce.number().positive().default(30),
   // Failed sign-ins per email before it must wait for the window to end.
   SIGN_IN_ATTEMPTS: z.coerce.number().int().positive().default(10),
   // Sign-in attempts one client address may make within the window, across all emails.

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { FORMAT_KEYS } from "./parsing/formats";
+import { idSchema } from "./pipeline/ids";
 import { DOCUMENT_STATUSES } from "./pipeline/statuses";
 
 export const SORTS = ["newest", "oldest", "title", "size"] as const;
@@ -15,6 +16,11 @@ export const SORT_LABELS: Record<Sort, string> = { newest: "Newest first", oldes
 /** Status filters: one status, or `active` (queued or processing). */
 export const STATUS_FILTERS = [...DOCUMENT_STATUSES, "active"] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+/** What the API's `status` also takes: `deleted`, the trash (listed most recently deleted first). */
+export const TRASH_STATUS = "deleted";
+const API_STATUS_FILTERS = [...STATUS_FILTERS, TRASH_STATUS] as const;
+type ApiStatusFilter = (typeof API_STATUS_FILTERS)[number];
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -33,28 +39,31 @@ export const listQuerySchema = z
       .default(DEFAULT_PAGE_SIZE),
     cursor: z.string().max(1000).optional(),
     sort: enumOf(SORTS, "the order").default("newest"),
-    status: enumOf(STATUS_FILTERS as unknown as [StatusFilter, ...StatusFilter[]], "the status").optional(),
+    status: enumOf(API_STATUS_FILTERS as unknown as [ApiStatusFilter, ...ApiStatusFilter[]], "the status").optional(),
     type: enumOf(FORMAT_KEYS, "the file type").optional(),
     // The substring filter of title, file name and summary, kept until full-text search replaces it.
     q: z.string().trim().max(200).optional(),
+    // One upload request's documents (the `batchId` its answer gave).
+    batch: idSchema.optional(),
   })
   .strict();
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** The sort and filters a library page shows: what its URL keeps. */
-export type LibraryView = Pick<ListQuery, "sort" | "status" | "type">;
+export type LibraryView = Pick<ListQuery, "sort" | "type"> & { status?: StatusFilter; batch?: string };
 
-function viewParams(query: { sort?: Sort; status?: StatusFilter; type?: string }): URLSearchParams {
+function viewParams(query: { sort?: Sort; status?: StatusFilter; type?: string; batch?: string }): URLSearchParams {
   const params = new URLSearchParams();
   if (query.sort && query.sort !== "newest") params.set("sort", query.sort);
   if (query.status) params.set("status", query.status);
   if (query.type) params.set("type", query.type);
+  if (query.batch) params.set("batch", query.batch);
   return params;
 }
 
 /** The page's URL for a sort and filters (defaults left out, so `/` stays `/`). */
-export function libraryHref(query: { sort?: Sort; status?: StatusFilter; type?: string }): string {
+export function libraryHref(query: { sort?: Sort; status?: StatusFilter; type?: string; batch?: string }): string {
   const search = viewParams(query).toString();
   return search ? `/?${search}` : "/";
 }
@@ -71,9 +80,12 @@ export function libraryApiHref(view: LibraryView, cursor?: string | null): strin
 export function libraryViewOf(searchParams: Record<string, string | string[] | undefined>): LibraryView {
   const first = (name: keyof LibraryView) => [searchParams[name]].flat()[0];
   const { shape } = listQuerySchema;
+  const status = shape.status.catch(undefined).parse(first("status"));
   return {
     sort: shape.sort.catch("newest").parse(first("sort")),
-    status: shape.status.catch(undefined).parse(first("status")),
+    // The trash has a page of its own.
+    status: status === TRASH_STATUS ? undefined : status,
     type: shape.type.catch(undefined).parse(first("type")),
+    batch: shape.batch.catch(undefined).parse(first("batch")),
   };
 }

@@ -10,10 +10,13 @@ import { toListItem } from "./documents";
 import { InvalidInputError } from "./errors";
 import type { Prisma } from "./generated/prisma/client";
 import { prisma } from "./db";
-import type { ListQuery, Sort } from "./library-query";
+import type { ListQuery, Sort, StatusFilter } from "./library-query";
 import { mimeTypeOf } from "./parsing/formats";
 import { idSchema } from "./pipeline/ids";
 import { ACTIVE_STATUSES } from "./pipeline/statuses";
+
+/** A query of the library's documents: any status filter but the trash. */
+export type DocumentsQuery = Omit<ListQuery, "status"> & { status?: StatusFilter };
 
 export interface LibraryPage {
   documents: DocumentListItem[];
@@ -78,8 +81,8 @@ function after(sort: Sort, cursor: Cursor): Prisma.DocumentWhereInput {
  * How many documents match: without a text filter, from the counts the database keeps per owner,
  * status and type (a few rows, whatever the library's size); with one, counted.
  */
-async function countMatching(ownerId: string, query: ListQuery, where: Prisma.DocumentWhereInput): Promise<number> {
-  if (query.q) return prisma.document.count({ where });
+async function countMatching(ownerId: string, query: DocumentsQuery, where: Prisma.DocumentWhereInput): Promise<number> {
+  if (query.q || query.batch) return prisma.document.count({ where });
   const statuses = query.status === "active" ? [...ACTIVE_STATUSES] : query.status ? [query.status] : undefined;
   const { _sum } = await prisma.documentCount.aggregate({
     where: { ownerId, ...(statuses ? { status: { in: statuses } } : {}), ...(query.type ? { mimeType: mimeTypeOf(query.type) } : {}) },
@@ -88,18 +91,19 @@ async function countMatching(ownerId: string, query: ListQuery, where: Prisma.Do
   return _sum.n ?? 0;
 }
 
-function filters(ownerId: string, query: ListQuery): Prisma.DocumentWhereInput {
+function filters(ownerId: string, query: DocumentsQuery): Prisma.DocumentWhereInput {
   const contains = query.q ? { contains: query.q, mode: "insensitive" as const } : undefined;
   return {
     ownerId,
     ...(query.status === "active" ? { status: { in: [...ACTIVE_STATUSES] } } : query.status ? { status: query.status } : {}),
     ...(query.type ? { mimeType: mimeTypeOf(query.type) } : {}),
+    ...(query.batch ? { batchId: query.batch } : {}),
     ...(contains ? { OR: [{ title: contains }, { filename: contains }, { summary: contains }] } : {}),
   };
 }
 
-/** One page of the owner's documents in the query's order and filters. */
-export async function listLibrary(ownerId: string, query: ListQuery): Promise<LibraryPage> {
+/** One page of the owner's documents in the query's order and filters (the trash is lib/trash.ts's). */
+export async function listLibrary(ownerId: string, query: DocumentsQuery): Promise<LibraryPage> {
   const { field, direction } = KEYS[query.sort];
   const where = filters(ownerId, query);
   const position = query.cursor ? after(query.sort, decodeCursor(query.cursor, query.sort)) : {};

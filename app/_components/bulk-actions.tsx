@@ -32,7 +32,7 @@ function question(action: Action, count: number): string {
     case "cancel":
       return `Cancel ${documents}?`;
     case "delete":
-      return `Delete ${documents}? This cannot be undone.`;
+      return `Delete ${documents}? They go to the trash, where you can restore them.`;
   }
 }
 

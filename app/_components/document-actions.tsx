@@ -1,10 +1,12 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { isActive, isRetryable, type DocumentStatus } from "@/lib/pipeline/statuses";
 import { ErrorAlert } from "./error-alert";
 import { requestJson } from "./json-fetch";
+import { rememberDeleted } from "./undo-delete";
 
 /** What a person can do to a document, on its page or to several at once in the library. */
 export type Action = "cancel" | "retry" | "reprocess" | "delete";
@@ -29,33 +31,56 @@ async function send(id: string, action: Action): Promise<void> {
   else await requestJson(`/api/documents/${id}/${action}`, { method: "POST" });
 }
 
-/** One action's button: disabled while any action runs, "Delete…" while its own does. */
-export function ActionButton({ action, busy, onRun }: { action: Action; busy: Action | null; onRun: (action: Action) => void }) {
+/** One action's button: disabled while any action runs, "Delete…" while its own does; `minor` makes it a plain link-like button. */
+export function ActionButton({
+  action,
+  busy,
+  onRun,
+  label = ACTION_LABELS[action],
+  minor = false,
+}: {
+  action: Action;
+  busy: Action | null;
+  onRun: (action: Action) => void;
+  label?: string;
+  minor?: boolean;
+}) {
+  const className = minor ? "link-button" : action === "delete" ? "button button-danger" : "button button-secondary";
   return (
-    <button
-      type="button"
-      className={action === "delete" ? "button button-danger" : "button button-secondary"}
-      disabled={busy !== null}
-      onClick={() => onRun(action)}
-    >
-      {busy === action ? `${ACTION_LABELS[action]}…` : ACTION_LABELS[action]}
+    <button type="button" className={className} disabled={busy !== null} onClick={() => onRun(action)}>
+      {busy === action ? `${label}…` : label}
     </button>
   );
 }
 
-/** Cancel, retry, process again and delete buttons for one document. */
-export function DocumentActions({ id, title, status }: { id: string; title: string; status: DocumentStatus }) {
+export interface DocumentActionsProps {
+  id: string;
+  title: string;
+  status: DocumentStatus;
+  /** With a failure: whether trying again may help (false: the file itself is the problem). */
+  retryable?: boolean | null;
+}
+
+/**
+ * Cancel, retry, process again and delete buttons for one document. A failure no retry can fix
+ * leads with uploading a new copy; trying again is still there, as a minor choice.
+ */
+export function DocumentActions({ id, title, status, retryable }: DocumentActionsProps) {
   const router = useRouter();
   const [busy, setBusy] = useState<Action | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const hopeless = status === "failed" && retryable === false;
 
   async function run(action: Action) {
-    if (action === "delete" && !window.confirm(`Delete “${title}”? This cannot be undone.`)) return;
+    if (action === "delete" && !window.confirm(`Delete “${title}”? It goes to the trash, where you can restore it.`)) return;
     setBusy(action);
     setError(null);
     try {
       await send(id, action);
-      if (action === "delete") router.push("/");
+      if (action === "delete") {
+        rememberDeleted(id);
+        router.push("/");
+      }
       else router.refresh();
     } catch (err) {
       setError((err as Error).message);
@@ -66,9 +91,17 @@ export function DocumentActions({ id, title, status }: { id: string; title: stri
 
   return (
     <div className="document-actions">
-      {actionsFor(status).map((action) => (
-        <ActionButton key={action} action={action} busy={busy} onRun={(chosen) => void run(chosen)} />
-      ))}
+      {hopeless ? (
+        <>
+          <Link href="/" className="button">
+            Upload a new copy
+          </Link>
+          <ActionButton action="delete" busy={busy} onRun={(chosen) => void run(chosen)} />
+          <ActionButton action="retry" label="Retry anyway" minor busy={busy} onRun={(chosen) => void run(chosen)} />
+        </>
+      ) : (
+        actionsFor(status).map((action) => <ActionButton key={action} action={action} busy={busy} onRun={(chosen) => void run(chosen)} />)
+      )}
       <ErrorAlert message={error} />
     </div>
   );

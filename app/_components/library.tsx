@@ -9,6 +9,7 @@ import type { Action } from "./document-actions";
 import { DocumentList } from "./document-list";
 import { EmptyLibrary } from "./empty-library";
 import { ErrorAlert } from "./error-alert";
+import { FollowedWork, useFollowedWork } from "./followed-work";
 import { LibraryControls } from "./library-controls";
 import { NO_SELECTION, selectAll, selectedIn, selectRow } from "./selection";
 import { UploadZone } from "./upload-zone";
@@ -31,6 +32,7 @@ function countText(shown: number, total: number): string {
  */
 export function Library({ view, initialPage }: LibraryProps) {
   const live = useLiveDocuments(initialPage, view);
+  const following = useFollowedWork();
   const [selection, setSelection] = useState(NO_SELECTION);
   const [loadingMore, setLoadingMore] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -38,7 +40,7 @@ export function Library({ view, initialPage }: LibraryProps) {
   const order = live.documents.map((doc) => doc.id);
   const selected = selectedIn(selection, order);
   const allSelected = order.length > 0 && selected.length === order.length;
-  const filtered = view.status !== undefined || view.type !== undefined;
+  const filtered = view.status !== undefined || view.type !== undefined || view.batch !== undefined;
 
   async function loadMore() {
     setLoadingMore(true);
@@ -54,13 +56,23 @@ export function Library({ view, initialPage }: LibraryProps) {
 
   function actionDone(action: Action, results: ActionResult[]) {
     setSelection(NO_SELECTION);
-    if (action === "delete") for (const result of results) if (result.ok) live.remove(result.id);
+    if (action === "delete") {
+      const deleted = results.filter((result) => result.ok).map((result) => result.id);
+      for (const id of deleted) live.remove(id);
+      following.deleted(deleted);
+    }
     void live.refresh();
   }
 
   return (
     <>
-      <UploadZone onUploaded={live.addUploaded} />
+      <UploadZone
+        onUploaded={(documents, batchId) => {
+          live.addUploaded(documents);
+          following.uploaded(batchId);
+        }}
+      />
+      <FollowedWork following={following} onRestored={live.restored} />
       <section aria-labelledby="library-title" className="library">
         <h2 id="library-title">Your documents</h2>
         <LibraryControls view={view} />

@@ -33,7 +33,7 @@ export function LiveDocument({ document, provenance }: { document: LiveDocumentS
         <p className="status-line">
           Status: <span className={`status status-${current.status}`}>{STATUS_LABELS[current.status]}</span>
         </p>
-        <DocumentActions id={current.id} title={current.title} status={current.status} />
+        <DocumentActions id={current.id} title={current.title} status={current.status} retryable={current.retryable} />
         {finished ? null : (
           <ProgressBar title={current.title} status={current.status} stage={current.stage} progress={current.progress} detail={current.detail} />
         )}
@@ -41,6 +41,12 @@ export function LiveDocument({ document, provenance }: { document: LiveDocumentS
           <div role="alert" className="alert">
             <p className="alert-title">Failed at {stageLabel(current.stage)}</p>
             <p>{current.error ?? "This document could not be processed."}</p>
+            {current.retryable === false ? (
+              <p data-testid="failure-advice">
+                Trying again will fail the same way: the problem is in the file itself. Export the file again from the program that made it (or save it
+                again as a new file), then upload it.
+              </p>
+            ) : null}
           </div>
         ) : null}
       </div>

@@ -39,10 +39,16 @@ interface ReadWatch {
   uploaded: Set<string>;
 }
 
-/** A newer state of a document; a bar never moves backwards unless the status changes. */
+/**
+ * A newer state of a document. A run only moves forward: under the same status the bar never
+ * moves backwards, and a running document never goes back to "Queued" (a late event or read, or a
+ * lost job queued again, which the worker picks up where the bar is); a new run starts only from a
+ * final status.
+ */
 function advance<T extends LiveItem>(current: T, next: DocumentState): T {
   const { status, stage, progress, error, retryable } = next;
-  if (status === current.status && progress < current.progress) return { ...current, error, retryable };
+  const backToQueued = current.status === "processing" && status === "queued";
+  if (backToQueued || (status === current.status && progress < current.progress)) return { ...current, error, retryable };
   return { ...current, status, stage, progress, error, retryable };
 }
 
@@ -121,6 +127,11 @@ export class LiveList {
     const documents = this.shown.documents.filter((item) => item.id !== id);
     if (documents.length === this.shown.documents.length) return;
     this.commit({ ...this.shown, documents, total: Math.max(0, this.shown.total - 1) });
+  }
+
+  /** Documents brought back from the trash: the next reads list them again. */
+  restored(ids: readonly string[]): void {
+    for (const id of ids) this.removed.delete(id);
   }
 
   /** Shows documents answered by an upload at once, before any read or event names them. */

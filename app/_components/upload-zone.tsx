@@ -17,12 +17,12 @@ interface RejectedFile {
 }
 
 /** Sends files as multipart parts named `files`; answers the documents and the refused files, or throws the server's message. */
-async function uploadFiles(files: File[]): Promise<{ documents: UploadedDocument[]; rejected: RejectedFile[] }> {
+async function uploadFiles(files: File[]): Promise<{ batchId: string; documents: UploadedDocument[]; rejected: RejectedFile[] }> {
   const body = new FormData();
   for (const file of files) body.append("files", file, file.name);
-  const answer = await requestJson<{ documents?: UploadedDocument[]; rejected?: RejectedFile[] } | null>("/api/documents", { method: "POST", body });
-  if (!answer?.documents) throw new Error(FALLBACK_ERROR);
-  return { documents: answer.documents, rejected: answer.rejected ?? [] };
+  const answer = await requestJson<{ batchId?: string; documents?: UploadedDocument[]; rejected?: RejectedFile[] } | null>("/api/documents", { method: "POST", body });
+  if (!answer?.documents || !answer.batchId) throw new Error(FALLBACK_ERROR);
+  return { batchId: answer.batchId, documents: answer.documents, rejected: answer.rejected ?? [] };
 }
 
 /** The files a refusal names, when the server refused every file of the drop one by one. */
@@ -51,8 +51,8 @@ function carriesFiles(event: globalThis.DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes("Files");
 }
 
-/** Drop zone and "Choose files" button; hands the documents the server created to `onUploaded`. */
-export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDocument[]) => void }) {
+/** Drop zone and "Choose files" button; hands the documents the server created, and their batch, to `onUploaded`. */
+export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDocument[], batchId: string) => void }) {
   const input = useRef<HTMLInputElement>(null);
   const hintId = useId();
   const [sending, setSending] = useState(0);
@@ -69,8 +69,8 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
     setRejected([]);
     setSending((count) => count + 1);
     try {
-      const { documents, rejected: refused } = await uploadFiles(files);
-      onUploaded(documents);
+      const { batchId, documents, rejected: refused } = await uploadFiles(files);
+      onUploaded(documents, batchId);
       setDuplicates(documents.filter((doc) => doc.duplicate));
       setRejected(refused);
     } catch (failure) {

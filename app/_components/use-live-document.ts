@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { rememberDeleted } from "./undo-delete";
 import { useRef, useState } from "react";
 import type { DocumentDetail } from "@/lib/document-types";
 import type { DocumentSummaryEvent, FollowedDocument } from "@/lib/events";
@@ -68,7 +69,11 @@ export function useLiveDocument(initial: LiveDocumentState): LiveDocumentState {
         if (event.id === id) live({ kind: "summary", event });
       },
       deleted(deleted) {
-        if (deleted === id) router.push("/");
+        // Home, where the delete can be undone (as from this page's own Delete button).
+        if (deleted === id) {
+          rememberDeleted(id);
+          router.push("/");
+        }
       },
       poll() {
         // A failed read keeps what is shown; the next poll or connect reads again.

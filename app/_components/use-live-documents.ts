@@ -41,5 +41,9 @@ export function useLiveDocuments(initial: LibraryPage, view: LibraryView) {
     loadMore: () => live.loadMore(),
     refresh: () => live.refresh(),
     remove: (id: string) => live.remove(id),
+    restored: (ids: string[]) => {
+      live.restored(ids);
+      void live.refresh();
+    },
   };
 }

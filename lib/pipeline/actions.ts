@@ -1,6 +1,6 @@
 /**
  * What a person can do to a document besides uploading it: cancel, retry, re-run (now or at a
- * given time) and delete. Each checks that the action applies (ConflictError otherwise) and
+ * given time), delete (to the trash), restore and purge. Each checks that the action applies (ConflictError otherwise) and
  * answers the document's new state. A retry or re-run counts against the owner's upload rate.
  */
 import { clearDraft } from "@/lib/ai/summary-draft";
@@ -12,12 +12,13 @@ import { ConflictError, NotFoundError } from "@/lib/errors";
 import { PRIORITY } from "@/lib/queues";
 import { lockOwner } from "@/lib/similarity/find-similar";
 import { fileStorage } from "@/lib/storage";
+import { expiredTrash, moveToTrash, removeFromTrash, restoreFromTrash, trashCutoff } from "@/lib/trash";
 import { takeRerunRate } from "@/lib/upload-rate-limit";
 import { enqueueDocument, removeDocumentJobs } from "./flow";
 import { isId } from "./ids";
 import { isActive, isRetryable } from "./statuses";
 import { STAGES, type Stage } from "./table";
-import { announceDeleted, cancelDocumentState, requeueDocument } from "./transitions";
+import { announce, announceDeleted, cancelDocumentState, requeueDocument } from "./transitions";
 
 async function findOwned(ownerId: string, id: string) {
   const document = isId(id)
@@ -69,23 +70,74 @@ async function restart(ownerId: string, id: string, stage: Stage, delay: number)
   return queued;
 }
 
-/** Deletes a document: its jobs, its row (and so its place in other documents' similar lists), and its file. */
+/**
+ * Moves a document to the trash: its jobs stop, its row (and so its place in other documents'
+ * similar lists and in search) goes, and its rows and file are kept for a restore.
+ */
 export async function deleteDocument(ownerId: string, id: string): Promise<void> {
-  const document = await findOwned(ownerId, id);
+  await findOwned(ownerId, id);
   // Under the owner's lock, like every change to the indexed vectors: the tombstone the delete
   // leaves takes its sequence value in order, so every cached index drops the document.
+  const moved = await prisma.$transaction(async (tx) => {
+    await lockOwner(tx, ownerId);
+    return moveToTrash(tx, ownerId, id);
+  });
+  if (!moved) throw new NotFoundError();
+  await stopJobs(id);
+  announceDeleted(ownerId, id);
+}
+
+async function stopJobs(id: string): Promise<void> {
+  await removeDocumentJobs(id);
+  await requestCancel(id);
+  await clearDraft(id);
+}
+
+/** Brings a trashed document back as it was; one deleted while it was being processed is queued again from its stage. */
+export async function restoreDocument(ownerId: string, id: string): Promise<DocumentDetail> {
+  const restored = await restoreFromTrash(ownerId, id);
+  if (isActive(restored.status)) {
+    await requeueDocument(id, restored.stage);
+    await enqueueDocument(id, { from: restored.stage, priority: PRIORITY.interactive });
+  } else {
+    announce(restored);
+  }
+  return getDocumentDetail(ownerId, id);
+}
+
+/** Removes a document for good, from the library or from the trash: its rows, its jobs and its file. */
+export async function purgeDocument(ownerId: string, id: string): Promise<void> {
+  const trashedKey = await removeFromTrash(ownerId, id);
+  if (trashedKey !== null) {
+    await fileStorage().remove(trashedKey);
+    return;
+  }
+  const document = await findOwned(ownerId, id);
   await prisma.$transaction(async (tx) => {
     await lockOwner(tx, ownerId);
     await tx.document.delete({ where: { id } });
   });
-  await removeDocumentJobs(id);
-  await requestCancel(id);
-  await clearDraft(id);
+  await stopJobs(id);
   await fileStorage().remove(document.storageKey);
   announceDeleted(ownerId, id);
 }
 
-export const BULK_ACTIONS = ["retry", "reprocess", "cancel", "delete"] as const;
+/** Removes what has been in the trash longer than TRASH_DAYS (the sweep calls it); answers the ids that went. */
+export async function purgeExpiredTrash(now = new Date()): Promise<string[]> {
+  const purged: string[] = [];
+  for (;;) {
+    const expired = await expiredTrash(trashCutoff(now), PURGE_BATCH);
+    for (const { id, ownerId } of expired) {
+      await purgeDocument(ownerId, id);
+      purged.push(id);
+    }
+    if (expired.length < PURGE_BATCH) return purged;
+  }
+}
+
+const PURGE_BATCH = 100;
+
+export const BULK_ACTIONS = ["retry", "reprocess", "cancel", "delete", "restore", "purge"] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 const ACTIONS: Record<BulkAction, (ownerId: string, id: string) => Promise<unknown>> = {
@@ -93,6 +145,8 @@ const ACTIONS: Record<BulkAction, (ownerId: string, id: string) => Promise<unkno
   reprocess: reprocessDocument,
   cancel: cancelDocument,
   delete: deleteDocument,
+  restore: restoreDocument,
+  purge: purgeDocument,
 };
 
 /** One id's outcome of a bulk action: done, or the error this id alone would have met. */

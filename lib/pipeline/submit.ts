@@ -21,15 +21,20 @@ export interface Submitted {
  * if Redis cannot take a chain now, that document stays queued in the database and the
  * reconciler enqueues it later, so a stored upload is never refused or lost.
  */
-export async function submitDocuments(ownerId: string, files: ReceivedFile[], { priority }: { priority: number }): Promise<Submitted[]> {
-  const created = await createDocuments(ownerId, files);
+export async function submitDocuments(
+  ownerId: string,
+  files: ReceivedFile[],
+  { priority, batchId }: { priority: number; batchId?: string },
+): Promise<Submitted[]> {
+  const created = await createDocuments(ownerId, files, batchId);
   for (const { document, duplicate } of created) {
     if (duplicate) continue;
     metrics().documents.inc({ status: "queued" });
+    // Announced before it is enqueued: a worker that starts at once can never be followed by "queued".
+    announce(document);
     await enqueueDocument(document.id, { priority }).catch((error: Error) =>
       logger.error("enqueue failed; left for the reconciler", { documentId: document.id, error: error.message }),
     );
-    announce(document);
   }
   return created;
 }

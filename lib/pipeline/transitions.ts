@@ -128,8 +128,12 @@ export async function cancelDocumentState(documentId: string): Promise<boolean> 
  */
 export function progressReporter(document: Document, stage: Stage): (fraction: number, detail?: string) => Promise<void> {
   const throttle = new ProgressThrottle(EMIT_EVERY_MS, PERSIST_EVERY_MS, Date.now());
+  // Never below where the bar already is: a retried attempt starts its work again from nothing,
+  // and the bar stays put until the new attempt passes the old one.
+  let highest = document.stage === stage ? document.progress : 0;
   return async (fraction: number, detail?: string) => {
-    const progress = overallProgress(stage, fraction);
+    highest = Math.max(highest, overallProgress(stage, fraction));
+    const progress = highest;
     const { emit, persist } = throttle.next(progress, Date.now(), detail);
     if (!emit) return;
     announce({ ...document, status: "processing", stage, progress, error: null, errorRetryable: null }, detail);

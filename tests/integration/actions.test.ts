@@ -130,7 +130,7 @@ describe("delay, cancel and retry", () => {
 });
 
 describe("delete", () => {
-  it("removes the document, its file and its place in other documents' similar lists", async () => {
+  it("moves the document to the trash, out of other documents' similar lists, and purges it with its file", async () => {
     const first = await uploadOne(note("orchard"));
     const second = await uploadOne(note("orchard"));
     await waitForStatus(first, ["done"]);
@@ -143,8 +143,11 @@ describe("delete", () => {
     expect((await getDocument(baseURL, second)).status).toBe(404);
     expect((await getDocument(baseURL, first)).body.similar.map((s) => s.id)).not.toContain(second);
     expect((await listDocuments(baseURL)).map((d) => d.id)).not.toContain(second);
-    expect((await readdir(storageDir)).length).toBe(filesBefore - 1);
+    // The trash keeps its file for a restore, until it is purged.
+    expect((await readdir(storageDir)).length).toBe(filesBefore);
     expect((await api(baseURL, `/api/documents/${second}`, { method: "DELETE" })).status).toBe(404);
+    expect((await api(baseURL, `/api/documents/${second}?purge=true`, { method: "DELETE" })).status).toBe(204);
+    expect((await readdir(storageDir)).length).toBe(filesBefore - 1);
   });
 
   it("discards a waiting job whose document was deleted, without an error", async () => {

@@ -41,7 +41,7 @@ export async function fileFrom(filePath: string): Promise<UploadFile> {
 
 export interface UploadAnswer {
   status: number;
-  body: { documents?: UploadedDocument[]; rejected?: { filename: string; status: number; error: string }[]; error?: string };
+  body: { batchId?: string; documents?: UploadedDocument[]; rejected?: { filename: string; status: number; error: string }[]; error?: string };
   headers: Headers;
 }
 

@@ -198,8 +198,8 @@ describe("the app on s3 storage", () => {
       expect([thumbnail.status, thumbnail.headers.get("content-type")]).toEqual([200, "image/png"]);
       expect((await api(stack.baseURL, `/api/documents/${ids[1]}/thumbnail`)).status).toBe(404);
       expect(await stored()).toBe(before + 3);
-      // Deleting the PDF removes its file and its thumbnail.
-      expect((await api(stack.baseURL, `/api/documents/${ids[0]}`, { method: "DELETE" })).status).toBe(204);
+      // Deleting the PDF for good removes its file and its thumbnail.
+      expect((await api(stack.baseURL, `/api/documents/${ids[0]}?purge=true`, { method: "DELETE" })).status).toBe(204);
       expect(await stored()).toBe(before + 1);
     } finally {
       await objects.close();

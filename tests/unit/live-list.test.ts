@@ -58,6 +58,22 @@ function liveList(initial: DocumentListItem[] | LibraryPage, { read = pages().re
 }
 
 describe("LiveList", () => {
+  it("lists a document restored from the trash again, where a read before its restore never brought it back", async () => {
+    const source = pages();
+    const { list, ids } = liveList([doc("a"), doc("b")], { read: source.read });
+    list.remove("a");
+    const stale = list.refresh();
+    await source.answer(page([doc("a"), doc("b")]));
+    await stale;
+    expect(ids()).toEqual(["b"]);
+
+    list.restored(["a"]);
+    const read = list.refresh();
+    await source.answer(page([doc("a"), doc("b")]));
+    await read;
+    expect(ids()).toEqual(["a", "b"]);
+  });
+
   it("advances a listed document with its progress event", () => {
     const { list, shown } = liveList([doc("a"), doc("b")]);
     list.apply(event("a", { stage: "embed", progress: 70 }));
@@ -65,11 +81,16 @@ describe("LiveList", () => {
     expect(shown()[1]).toMatchObject({ id: "b", progress: 30 });
   });
 
-  it("never moves a bar backwards within a status, but applies a status change", () => {
+  it("never moves a bar backwards within a run, but starts a new run after a final status", () => {
     const { list, view } = liveList([doc("a", { progress: 50 })]);
     list.apply(event("a", { progress: 40 }));
     expect(view()).toEqual([{ id: "a", status: "processing", progress: 50 }]);
 
+    // A late "queued" (an upload's announcement after the worker started, a lost job queued again).
+    list.apply(event("a", { status: "queued", stage: "extract", progress: 0 }));
+    expect(view()).toEqual([{ id: "a", status: "processing", progress: 50 }]);
+
+    list.apply(event("a", { status: "cancelled", progress: 50 }));
     list.apply(event("a", { status: "queued", stage: "extract", progress: 0 }));
     expect(view()).toEqual([{ id: "a", status: "queued", progress: 0 }]);
   });

@@ -16,8 +16,10 @@ import { NotFoundError } from "@/lib/errors";
 import { formatBytes } from "@/lib/format";
 import { pageUser } from "@/lib/page-user";
 import { formatTypeName } from "@/lib/parsing/formats";
+import { isActive } from "@/lib/pipeline/statuses";
 import { stageLabel } from "@/lib/pipeline/table";
 import { answersQuote, listQuestions } from "@/lib/questions";
+import { collapseRuns } from "@/lib/run-history";
 import { passageFor, type PassageHighlight } from "@/lib/search";
 import { scoreLabel } from "@/lib/similarity/reasons";
 
@@ -110,7 +112,8 @@ export default async function DocumentPage({ params, searchParams }: DocumentPag
       <LiveDocument document={liveState(document)} provenance={provenance(document)} />
 
       {textLength > 0 && document.outline.length > 0 ? <DocumentOutline outline={document.outline} /> : null}
-      {document.status === "done" ? <Similar document={document} similarity={similarity} /> : null}
+      {/* A run under way keeps the last results on show until it replaces them; a cancelled one leaves them. */}
+      {document.status === "done" || document.similar.length > 0 ? <Similar document={document} similarity={similarity} /> : null}
       {textLength > 0 ? (
         <Questions
           heading="Ask about this document"
@@ -144,6 +147,11 @@ function Similar({ document, similarity }: { document: DocumentDetail; similarit
   return (
     <section aria-labelledby="similar-title" className="similar">
       <h2 id="similar-title">Similar documents</h2>
+      {isActive(document.status) ? (
+        <p className="summary-note" data-testid="similar-updating">
+          Being updated: this list is replaced once the document has been processed again.
+        </p>
+      ) : null}
       <Reindexing similarity={similarity} />
       {duplicates.length > 0 ? (
         <p className="duplicate-note" data-testid="duplicate-note">
@@ -205,10 +213,10 @@ function History({ document }: { document: DocumentDetail }) {
           </tr>
         </thead>
         <tbody>
-          {document.runs.map((run) => (
-            <tr key={`${run.stage}-${run.startedAt}`}>
+          {collapseRuns(document.runs).map(({ run, count }) => (
+            <tr key={`${run.stage}-${run.startedAt}`} data-testid="history-row">
               <td data-label="Stage">{stageLabel(run.stage)}</td>
-              <td data-label="Attempt">{run.attempt}</td>
+              <td data-label="Attempt">{count > 1 ? `${run.attempt} (${count} identical failures)` : run.attempt}</td>
               <td data-label="Started">
                 <DateFact iso={run.startedAt} />
               </td>

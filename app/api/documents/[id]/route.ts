@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deleteDocument } from "@/lib/pipeline";
+import { deleteDocument, purgeDocument } from "@/lib/pipeline";
 import { getDocumentDetail, MAX_TITLE_CHARS, renameDocument } from "@/lib/documents";
 import { readBody, routeId, withUser } from "@/lib/route";
 
@@ -10,9 +10,10 @@ export const GET = withUser<{ id: string }>(async (_request, user, params) =>
   Response.json(await getDocumentDetail(user.id, routeId(params))),
 );
 
-/** Deletes a document, its file and its jobs. */
-export const DELETE = withUser<{ id: string }>(async (_request, user, params) => {
-  await deleteDocument(user.id, routeId(params));
+/** Moves a document to the trash (its jobs stop); with `?purge=true`, removes it (or a trashed one) for good, with its file. */
+export const DELETE = withUser<{ id: string }>(async (request, user, params) => {
+  const purge = new URL(request.url).searchParams.get("purge") === "true";
+  await (purge ? purgeDocument : deleteDocument)(user.id, routeId(params));
   return new Response(null, { status: 204 });
 });
 
