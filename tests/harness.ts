@@ -73,7 +73,7 @@ export function testRedisDatabase(offset: number): string {
 export async function resetState(databaseUrl = TEST_DATABASE_URL, redisUrl: string | null = TEST_REDIS_URL): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  await client.query(`TRUNCATE "Similarity", "Document", "Question", "ApiToken", "Session", "User" CASCADE`);
+  await client.query(`TRUNCATE "Similarity", "Document", "TrashedDocument", "Question", "ApiToken", "Session", "User" CASCADE`);
   await client.end();
   if (redisUrl === null) return;
   const redis = new Redis(redisUrl);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { prisma } from "@/lib/db";
-import { deleteDocument } from "@/lib/pipeline";
+import { purgeDocument } from "@/lib/pipeline";
 import { readBody, routeId, withUser } from "@/lib/route";
 import { credentialsSchema, removeUser, resetPassword, setAdmin, setDisabled, setStorageQuota, type UserInfo } from "@/lib/users";
 
@@ -38,10 +38,14 @@ export const PATCH = withUser<{ id: string }>(
   { admin: true },
 );
 
-/** Each of a person's documents, removed the way a delete removes one (jobs, file, similar lists). */
+/** Each of a person's documents, in the library or the trash, removed for good (jobs, file, similar lists); and their questions. */
 async function removeDocumentsOf(ownerId: string): Promise<void> {
-  const documents = await prisma.document.findMany({ where: { ownerId }, select: { id: true } });
-  for (const { id } of documents) await deleteDocument(ownerId, id);
+  const [documents, trashed] = await Promise.all([
+    prisma.document.findMany({ where: { ownerId }, select: { id: true } }),
+    prisma.trashedDocument.findMany({ where: { ownerId }, select: { id: true } }),
+  ]);
+  for (const { id } of [...documents, ...trashed]) await purgeDocument(ownerId, id);
+  await prisma.question.deleteMany({ where: { ownerId } });
 }
 
 /** Removes a person and their documents (admins only). */
