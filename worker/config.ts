@@ -3,13 +3,19 @@
  * counterpart of Solid Queue's config/queue.yml. WORKER_QUEUES or `--queues a,b` picks a subset
  * for one process, so several processes (on one machine or several) can split the work.
  */
-import { QUEUE_NAMES, type QueueName } from "@/lib/pipeline/table";
+import { QUEUE_NAMES, type QueueName, type TaskName } from "@/lib/pipeline/table";
 
 type Environment = "development" | "production" | "test";
 
 // Parsing is CPU-bound (one per core); AI calls mostly wait on the network; find-similar is
 // database work; the reconciler and the library's statistics and re-embedding are housekeeping.
 const DEFAULT_CONCURRENCY: Record<QueueName, number> = { ingest: 2, ai: 4, index: 2, maintenance: 2 };
+
+/**
+ * Tasks that may take only some of their queue's slots in one process: questions go before any
+ * document stage on the `ai` queue, so a flood of them could otherwise hold up every summary.
+ */
+export const TASK_CONCURRENCY: Partial<Record<TaskName, number>> = { question: 2 };
 
 /** Where an environment differs from the defaults (none does today). */
 const OVERRIDES: Partial<Record<Environment, Partial<Record<QueueName, number>>>> = {};

@@ -25,7 +25,7 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 function startWorker(name: QueueName): Worker {
   const connection = createBlockingConnection();
-  const worker: Worker = new Worker(name, (job, _token, signal) => runJob(name, job, signal, worker), {
+  const worker: Worker = new Worker(name, (job, token, signal) => runJob(name, job, signal, worker, token), {
     concurrency: concurrency(env.NODE_ENV, name),
     lockDuration: env.WORKER_LOCK_DURATION_MS,
     stalledInterval: env.WORKER_STALLED_INTERVAL_MS,

@@ -3,13 +3,19 @@
  * hands it to the stage runner or the task's handler. Only what the table does not know (or a
  * job on a queue that is not its own, or a malformed payload) is refused, for good.
  */
-import { UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { z } from "zod";
 import { AiRateLimitedError } from "@/lib/ai/errors";
 import { logger, withLogContext } from "@/lib/logger";
 import { jobKind, type QueueName, type TaskName } from "@/lib/pipeline/table";
 import { TASK_HANDLERS } from "@/jobs/registry";
+import { TASK_CONCURRENCY } from "./config";
 import { runStage } from "./run-stage";
+
+/** How long a task waits when its kind has all the slots it may take in this process. */
+const TASK_SLOT_WAIT_MS = 250;
+/** Tasks of each kind running in this process now. */
+const runningTasks = new Map<TaskName, number>();
 
 /** The ids a job's data may carry for its log lines: its document or question, owner, and the request that queued it. */
 const jobIds = z.object({ documentId: z.string().max(100), questionId: z.string().max(100), ownerId: z.string().max(100), requestId: z.string().max(100) }).partial();
@@ -18,13 +24,13 @@ const jobIds = z.object({ documentId: z.string().max(100), questionId: z.string(
  * Runs one job taken from `queueName`; given its `worker`, a 429 from the AI API pauses the whole
  * queue. Its log lines carry the job's ids, and one line says how it ended and how long it took.
  */
-export async function runJob(queueName: QueueName, job: Job, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">): Promise<unknown> {
+export async function runJob(queueName: QueueName, job: Job, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">, token?: string): Promise<unknown> {
   const ids = jobIds.safeParse(job.data ?? {});
   const stage = jobKind(job.name)?.runner === "stage" ? job.name : undefined;
   return withLogContext({ ...(ids.success ? ids.data : {}), jobId: job.id, job: job.name, stage }, async () => {
     const started = Date.now();
     try {
-      const result = await runKnownJob(queueName, job, signal, worker);
+      const result = await runKnownJob(queueName, job, signal, worker, token);
       logger.info("job done", { attempt: job.attemptsMade + 1, durationMs: Date.now() - started });
       return result;
     } catch (error) {
@@ -34,7 +40,7 @@ export async function runJob(queueName: QueueName, job: Job, signal?: AbortSigna
   });
 }
 
-async function runKnownJob(queueName: QueueName, job: Job, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">): Promise<unknown> {
+async function runKnownJob(queueName: QueueName, job: Job, signal?: AbortSignal, worker?: Pick<Worker, "rateLimit">, token?: string): Promise<unknown> {
   const kind = jobKind(job.name);
   if (!kind || kind.queue !== queueName) {
     logger.error("discarded a job the job table does not know on this queue", { jobId: job.id, name: job.name, queue: queueName });
@@ -47,13 +53,24 @@ async function runKnownJob(queueName: QueueName, job: Job, signal?: AbortSignal,
     throw new UnrecoverableError(`invalid payload for job ${job.id}: ${problems}`);
   }
   const jobSignal = signal ?? new AbortController().signal;
-  if (kind.runner === "task") return runTask(job, kind.task, payload.data, jobSignal, worker);
+  if (kind.runner === "task") return runTask(job, kind.task, payload.data, jobSignal, worker, token);
   await runStage(job, kind.stage, payload.data as { documentId: string }, jobSignal, worker);
   return undefined;
 }
 
-/** Runs a task's handler; a 429 from the AI API pauses the whole queue and puts the job back, its attempt kept. */
-async function runTask(job: Job, task: TaskName, payload: unknown, signal: AbortSignal, worker?: Pick<Worker, "rateLimit">): Promise<unknown> {
+/**
+ * Runs a task's handler; a 429 from the AI API pauses the whole queue and puts the job back, its
+ * attempt kept. A task whose kind already has all the slots it may take here (TASK_CONCURRENCY)
+ * waits a moment in the delayed set instead, leaving the slot to the queue's other jobs.
+ */
+async function runTask(job: Job, task: TaskName, payload: unknown, signal: AbortSignal, worker?: Pick<Worker, "rateLimit">, token?: string): Promise<unknown> {
+  const limit = TASK_CONCURRENCY[task];
+  const running = runningTasks.get(task) ?? 0;
+  if (limit !== undefined && running >= limit && token) {
+    await job.moveToDelayed(Date.now() + TASK_SLOT_WAIT_MS, token);
+    throw new DelayedError();
+  }
+  runningTasks.set(task, running + 1);
   try {
     return await TASK_HANDLERS[task].handle(payload, signal, { attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 });
   } catch (error) {
@@ -61,5 +78,7 @@ async function runTask(job: Job, task: TaskName, payload: unknown, signal: Abort
     logger.warn("AI rate limited; pausing the queue", { jobId: job.id, task, retryAfterMs: error.retryAfterMs });
     await worker.rateLimit(error.retryAfterMs);
     throw Worker.RateLimitError();
+  } finally {
+    runningTasks.set(task, (runningTasks.get(task) ?? 1) - 1);
   }
 }

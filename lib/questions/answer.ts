@@ -20,27 +20,45 @@ export const NO_DOCUMENTS_LEFT = "None of the documents this question was about 
 export const NOTHING_FOUND = "Nothing in your library matches this question.";
 
 const SENTENCES = new Intl.Segmenter("en", { granularity: "sentence" });
+/** Words of a question that say nothing about what is asked. */
+const FUNCTION_WORDS = new Set(["the", "and", "for", "with", "what", "which", "who", "whom", "how", "why", "when", "where", "does", "did", "are", "was", "were", "that", "this", "these", "those", "from", "into", "about", "can", "could", "should", "would", "you", "your", "there", "their", "has", "have", "had"]);
+/** Letters of a word compared, so "normalizes" finds "normalizer" and "files" "file". */
+const STEM_LENGTH = 5;
+/** Characters a quote starts before the first word it is chosen for. */
+const LEAD_IN = 60;
 
-/** The question's words worth looking for (three letters or more), in lower case. */
-function wordsOf(question: string): string[] {
-  return [...new Set(question.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]{2,}/gu) ?? [])];
+/** The question's words worth looking for, cut to their first letters, in lower case. */
+function stemsOf(question: string): string[] {
+  const words = question.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]{2,}/gu) ?? [];
+  return [...new Set(words.filter((word) => !FUNCTION_WORDS.has(word)).map((word) => word.slice(0, STEM_LENGTH)))];
+}
+
+/** How many of the stems a stretch of text holds. */
+function coverage(stretch: string, stems: string[]): number {
+  const lower = stretch.toLowerCase();
+  return stems.filter((stem) => lower.includes(stem)).length;
+}
+
+/** Up to `length` characters of `text` from `start`, cut at a word; and whether text was left after it. */
+function cutAt(text: string, start: number, length: number): { quote: string; more: boolean } {
+  if (text.length - start <= length) return { quote: text.slice(start).trim(), more: false };
+  const cut = text.slice(start, start + length);
+  const space = cut.lastIndexOf(" ");
+  return { quote: (space > length / 2 ? cut.slice(0, space) : cut).trim(), more: true };
 }
 
 /**
  * A passage's quote for a citation: the sentence that holds most of the question's words, with
- * the sentences around it while they fit in `length` characters; an ellipsis marks text left out.
+ * the sentences around it while they fit in `length` characters (in a sentence longer than that,
+ * the stretch of it that holds most of them); an ellipsis marks text left out.
  */
 export function excerptOf(text: string, question: string, length = EXCERPT_LENGTH): string {
   const flat = text.replace(/\s+/g, " ").trim();
   if (flat.length <= length) return flat;
   const sentences = [...SENTENCES.segment(flat)].map((part) => part.segment);
-  const words = wordsOf(question);
-  const scores = sentences.map((sentence) => {
-    const lower = sentence.toLowerCase();
-    return words.filter((word) => lower.includes(word)).length;
-  });
-  let best = scores.indexOf(Math.max(...scores));
-  if (scores[best] === 0) best = 0;
+  const stems = stemsOf(question);
+  const scores = sentences.map((sentence) => coverage(sentence, stems));
+  const best = Math.max(0, scores.indexOf(Math.max(...scores)));
   let [from, to] = [best, best + 1];
   const size = () => sentences.slice(from, to).join("").length;
   for (;;) {
@@ -48,16 +66,22 @@ export function excerptOf(text: string, question: string, length = EXCERPT_LENGT
     else if (from > 0 && size() + sentences[from - 1].length <= length) from -= 1;
     else break;
   }
-  let quote = sentences.slice(from, to).join("").trim();
-  let cutShort = to < sentences.length;
-  if (quote.length > length) {
-    // One sentence longer than a quote: its beginning, cut at a word.
-    const cut = quote.slice(0, length);
-    const space = cut.lastIndexOf(" ");
-    quote = (space > length / 2 ? cut.slice(0, space) : cut).trimEnd();
-    cutShort = true;
+  const joined = sentences.slice(from, to).join("").trim();
+  if (joined.length <= length) return `${from > 0 ? "…" : ""}${joined}${to < sentences.length ? "…" : ""}`;
+  // One sentence longer than a quote: the stretch of it that holds most of the words, starting a little before them.
+  let start = 0;
+  let most = -1;
+  const lower = joined.toLowerCase();
+  for (const stem of stems) {
+    for (let at = lower.indexOf(stem); at !== -1; at = lower.indexOf(stem, at + 1)) {
+      const lead = Math.max(0, at - LEAD_IN);
+      const begin = lead === 0 ? 0 : joined.indexOf(" ", lead) + 1 || lead;
+      const covered = coverage(cutAt(joined, begin, length).quote, stems);
+      if (covered > most || (covered === most && begin < start)) [most, start] = [covered, begin];
+    }
   }
-  return `${from > 0 ? "…" : ""}${quote}${cutShort ? "…" : ""}`;
+  const { quote, more } = cutAt(joined, start, length);
+  return `${from > 0 || start > 0 ? "…" : ""}${quote}${more || to < sentences.length ? "…" : ""}`;
 }
 
 function citationOf(source: Source, question: string): QuestionCitation {

@@ -248,10 +248,10 @@ describe("hostile files", () => {
     });
   }
 
-  it("keeps only UUIDs as storage names, whatever the file names were", async () => {
+  it("keeps only UUIDs as storage names (and the app's own derived names beside them), whatever the file names were", async () => {
     const names = await readdir(stack.env.STORAGE_DIR);
     expect(names.length).toBeGreaterThan(0);
-    for (const stored of names) expect(stored).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    for (const stored of names) expect(stored).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\.thumbnail)?$/);
   });
 });
 

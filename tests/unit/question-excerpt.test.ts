@@ -30,3 +30,19 @@ describe("a citation's excerpt", () => {
     expect(excerpt.slice(0, -1).split(" ").every((w) => w === "word")).toBe(true);
   });
 });
+
+describe("a citation's excerpt from a list that reads as one long sentence", () => {
+  const list =
+    "Included tools are: * apt-get for retrieval of packages and information about them from authenticated sources and for installation, upgrade and removal of packages together with their dependencies " +
+    "* apt-cache for querying available information about installed as well as available packages * apt-cdrom to use removable media as a source for packages " +
+    "* apt-config as an interface to the configuration settings * apt-key as an interface to manage authentication keys " +
+    "* apt-ftparchive creates Packages and other index files needed to publish an archive of deb packages * apt-sortpkgs is a Packages/Sources file normalizer " +
+    "* apt is a high-level command-line interface for better interactive usage";
+
+  it("quotes the stretch that holds most of the question's words, not the beginning", () => {
+    const excerpt = excerptOf(list, "Which tool normalizes Packages and Sources files?");
+    expect(excerpt).toContain("apt-sortpkgs is a Packages/Sources file normalizer");
+    expect(excerpt.startsWith("…")).toBe(true);
+    expect(list).toContain(excerpt.replace(/^…|…$/g, ""));
+  });
+});
