@@ -101,11 +101,15 @@ test("a damaged PDF says what to do and does not lead with Retry", async ({ page
   await screenshot(page, "damaged-pdf-advice");
 });
 
-test("a notice says so when a document finishes while another page is open", async ({ page }) => {
+test("a notice says so when a document finishes while another page is open, and the tab counts it meanwhile", async ({ page }) => {
   await page.goto("/settings");
+  await expect(page).toHaveTitle("Settings · Docsum");
   const [doc] = await uploadTexts(page, [note("beacon")]);
+  // The tab counts the documents in progress before the page's own title.
+  await expect(page).toHaveTitle(/^\(\d+\) Settings · Docsum$/);
   const notice = page.getByTestId("work-notice").filter({ hasText: doc.title });
   await expect(notice).toHaveText(new RegExp(`“${doc.title}” is ready\\.`), { timeout: PROCESSING_TIMEOUT });
+  await expect(page).toHaveTitle("Settings · Docsum", { timeout: PROCESSING_TIMEOUT });
   await expect(page.getByRole("status").filter({ has: notice })).toBeVisible();
   await notice.getByRole("link", { name: "Open it" }).click();
   await expect(page).toHaveURL(new RegExp(`/documents/${doc.id}$`));

@@ -16,6 +16,34 @@ const PROCESSING_TIMEOUT = 90_000;
 
 test.describe.configure({ mode: "serial" });
 
+test("an upload in flight shows how much of it has been sent", async ({ page }) => {
+  await page.goto("/");
+  // A slow connection: 1.5 MB go out in about 2.5 s.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 600 * 1024 });
+  const title = `large-${randomUUID()}`;
+  const text = `Notes on ${title}. The archive review covered the schedule and the budget.`;
+  const buffer = Buffer.concat([Buffer.from(text), Buffer.alloc(1.5 * 1024 * 1024, "\n")]);
+
+  const answered = uploadAnswer(page, () => page.getByLabel("Files to upload").setInputFiles({ name: `${title}.txt`, mimeType: "text/plain", buffer }));
+  const bar = page.getByRole("progressbar", { name: /^Uploading 1 file · / });
+  await expect(bar).toHaveAccessibleName(/^Uploading 1 file · \d+\.\d (KB|MB) of 1\.5 MB$/);
+  const sent = async () => Number(await bar.getAttribute("value"));
+  const early = await sent();
+  await expect.poll(sent).toBeGreaterThan(early);
+  expect(await sent()).toBeLessThan(Number(await bar.getAttribute("max")));
+  // The bar moves while the request is still going out: no row yet.
+  await expect(rowOf(page, title)).toHaveCount(0);
+
+  const [doc] = await answered;
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await expect(rowOf(page, title)).toBeVisible();
+  await expect(page.getByTestId("upload-progress")).toHaveCount(0);
+  // Only the upload mattered here: the document goes.
+  expect((await page.request.delete(`/api/documents/${doc.id}?purge=true`)).status()).toBe(204);
+});
+
 test("drop and choose files, reload mid-way, and watch every document finish", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Your documents", exact: true })).toBeVisible();

@@ -19,11 +19,13 @@ export const embed: StageHandler = {
     if (chunks.length === 0) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
     const provider = aiProvider();
     const statistics = await currentStatistics(document.ownerId);
-    // Progress follows the embedding batches sent.
-    const options = { signal, onProgress: reportProgress, statistics };
+    // Progress follows the embedding batches sent, up to the key terms' step.
+    await reportProgress(0.1, "Embedding the text");
+    const options = { signal, onProgress: (fraction: number) => reportProgress(0.1 + 0.7 * fraction), statistics };
     const vector = provider.embedDocument
       ? await provider.embedDocument(text, options)
       : meanVector(await provider.embed(chunks.map((chunk) => chunk.text), options));
+    await reportProgress(0.8, "Finding key terms");
     const { keyTerms, minhash } = describeText(text, statistics);
     return {
       output: {

@@ -36,18 +36,18 @@ async function underLatestStatistics(document: Document) {
 
 export const similar: StageHandler = {
   async handle({ document: started, reportProgress, complete }) {
-    await reportProgress(0.1);
+    await reportProgress(0.1, "Loading the index");
     const { document, output, statistics } = await underLatestStatistics(started);
     const index = await vectorIndex();
     if (document.embeddingModel && document.vector) {
       await index.warm(prisma, document.ownerId, document.embeddingModel, document.vector.byteLength / 4);
     }
-    await reportProgress(0.3);
+    await reportProgress(0.3, "Searching your documents");
     // The lists and the stage's completion commit together; jobs of one owner wait for each
     // other's lock, so the transaction has its own time limit.
     await prisma.$transaction(
       async (tx) => {
-        await refreshSimilar(tx, document, index, listSettings());
+        await refreshSimilar(tx, document, index, listSettings(), () => reportProgress(0.6, "Saving the similar lists"));
         await complete(output, tx);
       },
       { timeout: env.SIMILAR_TIMEOUT_MS, maxWait: 10_000 },

@@ -21,10 +21,6 @@ export function ActiveStrip({ uploads }: { uploads: number }) {
   useEffect(() => refresh(), [uploads]);
 
   const working = live.documents.filter((doc) => isActive(doc.status));
-  // The tab says how many are in progress: "(3) Docsum".
-  useEffect(() => {
-    window.document.title = working.length > 0 ? `(${working.length}) Docsum` : "Docsum";
-  }, [working.length]);
   if (working.length === 0) return null;
   return (
     <section aria-labelledby="active-title" className="active-strip" data-testid="active-strip">

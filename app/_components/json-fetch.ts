@@ -24,6 +24,11 @@ export class RequestError extends Error {
   }
 }
 
+/** The error for a refusal with status `status` and JSON body `answer`: the server's message when it gave one. */
+function refusal(status: number, answer: { error?: string } | null, fallback?: string): RequestError {
+  return new RequestError(answer?.error ?? fallback ?? `The server answered ${status}.`, status, answer as Record<string, unknown> | null);
+}
+
 /** A request from the browser answered with JSON; throws the server's own error message when it refuses. */
 export async function requestJson<T>(url: string, { method = "GET", json, body, fallback }: JsonRequest = {}): Promise<T> {
   const failure = (error: unknown) => (fallback === undefined ? error : new Error(fallback));
@@ -38,14 +43,40 @@ export async function requestJson<T>(url: string, { method = "GET", json, body, 
   } catch (error) {
     throw failure(error);
   }
-  if (!response.ok) {
-    const answer = (await response.json().catch(() => ({}))) as { error?: string } | null;
-    throw new RequestError(answer?.error ?? fallback ?? `The server answered ${response.status}.`, response.status, answer);
-  }
+  if (!response.ok) throw refusal(response.status, await response.json().catch(() => ({})), fallback);
   if (response.status === 204) return undefined as T;
   try {
     return (await response.json()) as T;
   } catch (error) {
     throw failure(error);
   }
+}
+
+/**
+ * POSTs `body` (a multipart form) and answers its JSON as `requestJson` does, calling `onSent`
+ * with the request body's bytes sent so far and its size while it goes out (`fetch` cannot tell).
+ */
+export function postWithProgress<T>(url: string, body: FormData, onSent: (sent: number, size: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onSent(event.loaded, event.total);
+    };
+    xhr.onerror = () => reject(new TypeError("The request did not reach the server."));
+    xhr.onabort = () => reject(new DOMException("The request was aborted.", "AbortError"));
+    xhr.onload = () => {
+      let answer: unknown;
+      try {
+        answer = xhr.status === 204 ? undefined : JSON.parse(xhr.responseText);
+      } catch (error) {
+        if (xhr.status >= 200 && xhr.status < 300) return reject(error);
+        answer = {};
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(answer as T);
+      else reject(refusal(xhr.status, answer as { error?: string } | null));
+    };
+    xhr.send(body);
+  });
 }

@@ -3,9 +3,10 @@
 import Link from "next/link";
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import type { UploadedDocument } from "@/lib/document-types";
+import { formatBytes } from "@/lib/format";
 import { ACCEPT_EXTENSIONS, formatList } from "@/lib/parsing/formats";
 import { ErrorAlert } from "./error-alert";
-import { RequestError, requestJson } from "./json-fetch";
+import { postWithProgress, RequestError } from "./json-fetch";
 
 const FALLBACK_ERROR = "The upload did not go through. Check your connection and try again.";
 
@@ -16,11 +17,26 @@ interface RejectedFile {
   error: string;
 }
 
-/** Sends files as multipart parts named `files`; answers the documents and the refused files, or throws the server's message. */
-async function uploadFiles(files: File[]): Promise<{ batchId: string; documents: UploadedDocument[]; rejected: RejectedFile[] }> {
+/** An upload request on its way: its files, and the share of their bytes sent so far. */
+interface Sending {
+  id: number;
+  files: { name: string; size: number }[];
+  /** Bytes of the files sent, estimated from the request body's bytes sent. */
+  sent: number;
+}
+
+/**
+ * Sends files as multipart parts named `files`, calling `onSent` with the files' bytes sent so far;
+ * answers the documents and the refused files, or throws the server's message.
+ */
+async function uploadFiles(files: File[], onSent: (sent: number) => void): Promise<{ batchId: string; documents: UploadedDocument[]; rejected: RejectedFile[] }> {
   const body = new FormData();
   for (const file of files) body.append("files", file, file.name);
-  const answer = await requestJson<{ batchId?: string; documents?: UploadedDocument[]; rejected?: RejectedFile[] } | null>("/api/documents", { method: "POST", body });
+  const filesSize = files.reduce((sum, file) => sum + file.size, 0);
+  // The body is the files plus a little framing per part: its bytes sent, scaled to the files' size.
+  const answer = await postWithProgress<{ batchId?: string; documents?: UploadedDocument[]; rejected?: RejectedFile[] } | null>("/api/documents", body, (sent, size) =>
+    onSent(size > 0 ? Math.min(filesSize, Math.round((sent / size) * filesSize)) : 0),
+  );
   if (!answer?.documents || !answer.batchId) throw new Error(FALLBACK_ERROR);
   return { batchId: answer.batchId, documents: answer.documents, rejected: answer.rejected ?? [] };
 }
@@ -46,6 +62,43 @@ function DuplicateNotice({ duplicates }: { duplicates: UploadedDocument[] }) {
   );
 }
 
+/** The bytes of each file sent when `sent` bytes of the files went out, in the order the body holds them. */
+function sentPerFile(sizes: number[], sent: number): number[] {
+  let before = 0;
+  return sizes.map((size) => {
+    const share = Math.min(size, Math.max(0, sent - before));
+    before += size;
+    return share;
+  });
+}
+
+/** An upload's bars while it is in flight: the whole request, then each file's estimated share. */
+function UploadProgress({ upload }: { upload: Sending }) {
+  const labelId = useId();
+  const size = upload.files.reduce((sum, file) => sum + file.size, 0);
+  const perFile = sentPerFile(
+    upload.files.map((file) => file.size),
+    upload.sent,
+  );
+  const count = upload.files.length === 1 ? "1 file" : `${upload.files.length} files`;
+  return (
+    <div className="upload-progress" data-testid="upload-progress">
+      <p id={labelId}>{`Uploading ${count} · ${formatBytes(upload.sent)} of ${formatBytes(size)}`}</p>
+      <progress aria-labelledby={labelId} value={upload.sent} max={Math.max(1, size)} />
+      {upload.files.length > 1 ? (
+        <ul className="upload-progress-files">
+          {upload.files.map((file, index) => (
+            <li key={index}>
+              <span>{file.name}</span>
+              <progress aria-label={`Uploading ${file.name}`} value={perFile[index]} max={Math.max(1, file.size)} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
 /** Whether a drag carries files (not text or a link dragged within the page). */
 function carriesFiles(event: globalThis.DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes("Files");
@@ -55,7 +108,8 @@ function carriesFiles(event: globalThis.DragEvent): boolean {
 export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDocument[], batchId: string) => void }) {
   const input = useRef<HTMLInputElement>(null);
   const hintId = useId();
-  const [sending, setSending] = useState(0);
+  const [sending, setSending] = useState<Sending[]>([]);
+  const nextUpload = useRef(0);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [duplicates, setDuplicates] = useState<UploadedDocument[]>([]);
@@ -67,9 +121,11 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
     setError(null);
     setDuplicates([]);
     setRejected([]);
-    setSending((count) => count + 1);
+    const id = (nextUpload.current += 1);
+    setSending((shown) => [...shown, { id, files: files.map((file) => ({ name: file.name, size: file.size })), sent: 0 }]);
+    const onSent = (sent: number) => setSending((shown) => shown.map((upload) => (upload.id === id ? { ...upload, sent } : upload)));
     try {
-      const { batchId, documents, rejected: refused } = await uploadFiles(files);
+      const { batchId, documents, rejected: refused } = await uploadFiles(files, onSent);
       onUploaded(documents, batchId);
       setDuplicates(documents.filter((doc) => doc.duplicate));
       setRejected(refused);
@@ -79,7 +135,7 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
       // A network failure or an answer without a message reads as the fallback; a refusal as the server said it.
       if (refused.length === 0) setError(failure instanceof RequestError ? failure.message : FALLBACK_ERROR);
     } finally {
-      setSending((count) => count - 1);
+      setSending((shown) => shown.filter((upload) => upload.id !== id));
     }
   }
 
@@ -136,7 +192,7 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
     };
   }, []);
 
-  const busy = sending > 0;
+  const busy = sending.length > 0;
   return (
     <section className="upload" aria-labelledby={`${hintId}-title`}>
       <h2 id={`${hintId}-title`} className="visually-hidden">
@@ -182,6 +238,9 @@ export function UploadZone({ onUploaded }: { onUploaded: (documents: UploadedDoc
         </div>
       ) : null}
       <div className="upload-messages">
+        {sending.map((upload) => (
+          <UploadProgress key={upload.id} upload={upload} />
+        ))}
         <p role="status" className="upload-status">
           {busy ? "Uploading…" : duplicates.length > 0 ? <DuplicateNotice duplicates={duplicates} /> : ""}
         </p>

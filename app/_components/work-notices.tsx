@@ -7,6 +7,7 @@ import type { DocumentDetail } from "@/lib/document-types";
 import type { DocumentProgress } from "@/lib/events";
 import { requestJson } from "./json-fetch";
 import { getSocket } from "./socket";
+import { useTabCount } from "./use-tab-count";
 
 /** The most notices shown at once (the oldest goes first). */
 const MAX_NOTICES = 3;
@@ -29,9 +30,11 @@ function noticeText(notice: Notice): string {
 /**
  * Small notices, on any page that does not already show it, when one of the person's documents
  * finishes or fails, with a link to it; a browser notification too while the tab is hidden, once
- * the person has asked for them with a click. The notices are a polite live region.
+ * the person has asked for them with a click. The notices are a polite live region. The tab title
+ * counts the documents in progress.
  */
 export function WorkNotices() {
+  useTabCount();
   const path = usePathname();
   const [notices, setNotices] = useState<Notice[]>([]);
   const [permission, setPermission] = useState<NotificationPermission | "unsupported">("unsupported");

@@ -113,13 +113,24 @@ function ownList(document: Pick<Document, "keyTerms" | "minhash">, found: Neighb
     .slice(0, settings.limit);
 }
 
-/** Stores the document's nearest neighbours, enters it in the index and adds it to the lists it ranks in. */
-export async function refreshSimilar(tx: Prisma.TransactionClient, document: Document, index: VectorIndex, settings: ListSettings): Promise<void> {
+/**
+ * Stores the document's nearest neighbours, enters it in the index and adds it to the lists it
+ * ranks in; `onSearched` runs once the index search and the candidates' read are done.
+ */
+export async function refreshSimilar(
+  tx: Prisma.TransactionClient,
+  document: Document,
+  index: VectorIndex,
+  settings: ListSettings,
+  onSearched?: () => Promise<void>,
+): Promise<void> {
   const indexed = indexedDocument(document);
   if (!indexed) return;
   await lockOwner(tx, document.ownerId);
   const found = await index.search(tx, indexed, Math.max(CANDIDATES, settings.limit));
   const rows = await candidates(tx, document.id, found.map((n) => n.id));
+  // Before the first write, so a progress write outside the transaction never waits on it.
+  await onSearched?.();
   const own = ownList(document, found, rows, settings);
   await writeList(tx, document.id, own, true);
   await index.enter(tx, indexed);

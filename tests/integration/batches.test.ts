@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchProgress, TrashedListItem } from "@/lib/document-types";
+import { stageRange } from "@/lib/pipeline/table";
 import { startOwnStack, stopProcess, testRedisDatabase, type Stack } from "../harness";
 import { api, createAccount, getDocument, listDocuments, listPage, ProgressWatcher, upload, type UploadFile } from "./client";
 
@@ -117,6 +118,17 @@ describe("batches", () => {
         if (after.status === "processing" || after.status === "done") expect(after.progress, where).toBeGreaterThanOrEqual(before.progress);
         if (before.status === "processing") expect(after.status, where).not.toBe("queued");
       }
+    }
+  });
+
+  it("moves the bar within the embedding and the similar stages, not only at their ends", async () => {
+    const finished = [...watcher.events.values()].filter((events) => events.at(-1)?.status === "done");
+    expect(finished.length).toBeGreaterThan(0);
+    for (const events of finished) {
+      const inside = (stage: string, [start, end]: readonly [number, number]) =>
+        events.some((event) => event.status === "processing" && event.stage === stage && event.progress > start && event.progress < end);
+      expect(inside("embed", stageRange("embed")), JSON.stringify(events)).toBe(true);
+      expect(inside("similar", stageRange("similar")), JSON.stringify(events)).toBe(true);
     }
   });
 });
