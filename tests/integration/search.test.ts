@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnStack, stopProcess, type Stack } from "../harness";
+import { startOwnStack, stopProcess, testRedisDatabase, type Stack } from "../harness";
 import { api, createAccount, ProgressWatcher, signIn, upload, type UploadFile } from "./client";
 
 interface SearchBody {
@@ -69,6 +69,8 @@ beforeAll(async () => {
   ({ stack, watcher, close } = await startOwnStack(
     "docsum_search",
     {
+      // A Redis database of its own: another file's stack starting meanwhile empties the shared one.
+      REDIS_URL: testRedisDatabase(14),
       SEARCH_BACKFILL_BATCH: "1",
       // A killed worker's jobs are taken over within seconds.
       WORKER_LOCK_DURATION_MS: "4000",

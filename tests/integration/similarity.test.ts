@@ -13,7 +13,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES_DIR, fixturePath } from "../fixtures";
-import { startOwnStack, stopProcess, type Stack } from "../harness";
+import { startOwnStack, stopProcess, testRedisDatabase, type Stack } from "../harness";
 import { api, fileFrom, getDocument, ProgressWatcher, signIn, similarityStatus, upload, waitForSimilarityIdle, type UploadFile } from "./client";
 
 const BUNDLE_CORE = ["graphics", "graphicx", "grfguide", "color", "drivers", "epsfig"];
@@ -65,6 +65,8 @@ beforeAll(async () => {
   ({ stack, watcher, close } = await startOwnStack(
     "docsum_similarity",
     {
+      // A Redis database of its own: another file's stack starting meanwhile empties the shared one.
+      REDIS_URL: testRedisDatabase(13),
       SIMILAR_EXACT_BELOW: "0",
       SIMILAR_INDEX_DIR: INDEX_DIR,
       SIMILAR_REEMBED_BATCH: "2",
