@@ -3,6 +3,7 @@
  * see it (an HTTP refusal with its message, or a document failed with a clear message, or done),
  * the worker process survives it, and a good document uploaded after it still ends done.
  */
+import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
@@ -249,11 +250,16 @@ describe("hostile files", () => {
   }
 
   it("keeps only UUIDs as storage names (and the app's own derived names beside them), whatever the file names were", async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
     const names = await readdir(stack.env.STORAGE_DIR);
     expect(names.length).toBeGreaterThan(0);
-    // A file being written (a thumbnail the worker is still making) has a partial name of the same kind.
-    const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-    for (const stored of names) expect(stored).toMatch(new RegExp(`^${uuid}(\\.thumbnail)?(\\.${uuid}\\.partial)?$`));
+    for (const stored of names.filter((name) => name !== ".derived")) expect(stored).toMatch(uuid);
+    // Files made from a file (thumbnails) live in .derived/<its key>/<a name of the app's>.
+    const derived = path.join(stack.env.STORAGE_DIR, ".derived");
+    for (const base of await readdir(derived).catch(() => [])) {
+      expect(base).toMatch(uuid);
+      for (const name of await readdir(path.join(derived, base))) expect(name).toMatch(/^(thumbnail)(\.[0-9a-f-]{36}\.partial)?$/);
+    }
   });
 });
 
