@@ -31,16 +31,11 @@ export interface DocumentListItem {
   createdAt: string;
 }
 
-/** A document in the trash (GET /api/documents?status=deleted). */
-export interface TrashedListItem {
-  id: string;
-  title: string;
-  filename: string;
-  mimeType: string;
-  size: number;
-  /** Its status when it was deleted (a restore brings it back in it, or queues it again). */
-  status: DocumentStatus;
-  createdAt: string;
+/**
+ * A document in the trash (GET /api/documents?status=deleted): the list row's fields it kept, its
+ * status being the one it had when deleted (a restore brings it back in it, or queues it again).
+ */
+export interface TrashedListItem extends Pick<DocumentListItem, "id" | "title" | "filename" | "mimeType" | "size" | "status" | "createdAt"> {
   deletedAt: string;
   /** When the trash removes it for good. */
   purgeAt: string;
