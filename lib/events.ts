@@ -61,6 +61,13 @@ export interface QuestionAnswerEvent {
   retrying?: true;
 }
 
+/**
+ * How long a page that shows running work waits without hearing any event before it reads its
+ * state again: an event can be lost with no connection noticing (a Redis Cluster node that is back
+ * but has not yet rejoined its peers drops what is published to it).
+ */
+export const EVENTS_QUIET_MS = 20_000;
+
 export interface ServerToClientEvents {
   "document:progress": (payload: DocumentProgress) => void;
   "document:summary": (payload: DocumentSummaryEvent) => void;

@@ -1,7 +1,7 @@
 "use client";
 
-import { useEffect, useEffectEvent, useState } from "react";
-import type { DocumentProgress, DocumentSummaryEvent } from "@/lib/events";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
+import { EVENTS_QUIET_MS, type DocumentProgress, type DocumentSummaryEvent } from "@/lib/events";
 import { getSocket, type DocsumSocket } from "./socket";
 
 /** How often `poll` runs while the socket is down and work is still running. */
@@ -19,8 +19,9 @@ export interface DocumentEventHandlers {
 }
 
 /**
- * Follows the page's shared socket with `on`; while the socket is down and `working` holds, calls
- * `on.poll` every few seconds so a running bar never freezes.
+ * Follows the page's shared socket with `on`; while `working` holds, calls `on.poll` every few
+ * seconds when the socket is down, and after a quiet spell with no event when it is up, so a
+ * running bar never freezes.
  */
 export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): void {
   const [connected, setConnected] = useState(false);
@@ -29,16 +30,27 @@ export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): 
   const onSummary = useEffectEvent(on.summary);
   const onDeleted = useEffectEvent(on.deleted);
   const onPoll = useEffectEvent(on.poll);
+  const heardAt = useRef(0);
 
   useEffect(() => {
     const socket = getSocket();
     const connect = () => {
+      heardAt.current = Date.now();
       setConnected(true);
       onConnect(socket);
     };
     const disconnect = () => setConnected(false);
-    const progress = (event: DocumentProgress) => onProgress(event);
-    const summary = (event: DocumentSummaryEvent) => onSummary(event);
+    const heard = () => {
+      heardAt.current = Date.now();
+    };
+    const progress = (event: DocumentProgress) => {
+      heard();
+      onProgress(event);
+    };
+    const summary = (event: DocumentSummaryEvent) => {
+      heard();
+      onSummary(event);
+    };
     const deleted = ({ id }: { id: string }) => onDeleted(id);
     socket.on("connect", connect);
     socket.on("disconnect", disconnect);
@@ -63,4 +75,16 @@ export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): 
     const timer = setInterval(() => onPoll(), POLL_INTERVAL_MS);
     return () => clearInterval(timer);
   }, [polling]);
+
+  const listening = connected && working;
+  useEffect(() => {
+    if (!listening) return;
+    heardAt.current = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - heardAt.current < EVENTS_QUIET_MS) return;
+      heardAt.current = Date.now();
+      onPoll();
+    }, EVENTS_QUIET_MS / 4);
+    return () => clearInterval(timer);
+  }, [listening]);
 }

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import type { DocumentDetail, DocumentListItem, SimilarityStatus, UploadedDocument } from "@/lib/document-types";
-import type { ClientToServerEvents, DocumentProgress, DocumentSummaryEvent, FollowAnswer, QuestionAnswerEvent, ServerToClientEvents } from "@/lib/events";
+import { EVENTS_QUIET_MS, type ClientToServerEvents, type DocumentProgress, type DocumentSummaryEvent, type FollowAnswer, type QuestionAnswerEvent, type ServerToClientEvents } from "@/lib/events";
 import { isFinal } from "@/lib/pipeline/statuses";
 
 export interface UploadFile {
@@ -138,35 +138,42 @@ export class ProgressWatcher {
   readonly answers = new Map<string, QuestionAnswerEvent[]>();
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private waiters: (() => void)[] = [];
+  private heardAt = Date.now();
 
   private constructor(baseURL: string, token: string | null) {
     this.socket = io(baseURL, { transports: ["websocket"], reconnection: true, auth: token ? { token } : {} });
-    const wake = () => {
-      for (const waiter of this.waiters.splice(0)) waiter();
-    };
     this.socket.on("document:progress", (event) => {
       record(this.events, event);
-      wake();
+      this.wake();
     });
     this.socket.on("document:summary", (event) => {
       record(this.summaries, event);
-      wake();
+      this.wake();
     });
     this.socket.on("question:answer", (event) => {
       record(this.answers, event);
-      wake();
+      this.wake();
     });
     // As a browser does: events may have been lost, so each document followed so far is read again.
-    this.socket.on("events:missed", () => {
-      for (const id of this.events.keys()) {
-        void this.follow(id).then((answer) => {
-          if (!answer.ok) return;
-          const { summaryDraft: _draft, summary: _summary, ...state } = answer.document;
-          record(this.events, state);
-          wake();
-        });
-      }
-    });
+    this.socket.on("events:missed", () => this.readAgain([...this.events.keys()]));
+  }
+
+  /** Reads the documents' states again, recording those `keep` accepts as their latest events. */
+  private readAgain(ids: string[], keep: (state: DocumentProgress) => boolean = () => true): void {
+    for (const id of ids) {
+      void this.follow(id).then((answer) => {
+        if (!answer.ok) return;
+        const { summaryDraft: _draft, summary: _summary, ...state } = answer.document;
+        if (!keep(state)) return;
+        record(this.events, state);
+        this.wake();
+      });
+    }
+  }
+
+  private wake(): void {
+    this.heardAt = Date.now();
+    for (const waiter of this.waiters.splice(0)) waiter();
   }
 
   /** Connects and resolves once the server accepted the connection. */
@@ -233,11 +240,22 @@ export class ProgressWatcher {
       const status = this.last(id)?.status;
       return status !== undefined && isFinal(status);
     };
-    await this.until(
-      () => ids.every(finished),
-      () => `documents not finished in time:\n${ids.filter((id) => !finished(id)).map((id) => `${id}: ${JSON.stringify(this.last(id))}`).join("\n")}`,
-      timeoutMs,
-    );
+    // As a browser does: after a quiet spell with work still running, the state is read again.
+    const quiet = setInterval(() => {
+      if (Date.now() - this.heardAt < EVENTS_QUIET_MS) return;
+      this.heardAt = Date.now();
+      // Only an end is taken from it, so the recorded bars stay as the events drew them.
+      this.readAgain(ids.filter((id) => !finished(id)), (state) => isFinal(state.status));
+    }, EVENTS_QUIET_MS / 4);
+    try {
+      await this.until(
+        () => ids.every(finished),
+        () => `documents not finished in time:\n${ids.filter((id) => !finished(id)).map((id) => `${id}: ${JSON.stringify(this.last(id))}`).join("\n")}`,
+        timeoutMs,
+      );
+    } finally {
+      clearInterval(quiet);
+    }
     return new Map(ids.map((id) => [id, this.last(id)!]));
   }
 
