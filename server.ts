@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
-import { authenticate, sameOrigin } from "@/lib/auth";
+import { authenticate, sameOrigin, type RequestHead } from "@/lib/auth";
 import { closeAll } from "@/lib/connections";
 import { env } from "@/lib/env";
 import { inLogContext, logger, withLogContext } from "@/lib/logger";
@@ -16,6 +16,7 @@ import { createQueueDashboard, dashboardRefusedPage, DASHBOARD_PATH } from "@/li
 import { stampClientAddress, isHttps } from "@/lib/request-info";
 import { appPolicy, baseHeaders, dashboardPolicy, newNonce } from "@/lib/security-headers";
 import { setupToken } from "@/lib/setup-token";
+import { handleUpload, UPLOAD_PATH } from "@/lib/upload-request";
 import { createSocketServer } from "@/lib/socket-server";
 import { hasUsers } from "@/lib/users";
 
@@ -64,6 +65,28 @@ async function serveMetrics(req: IncomingMessage, res: ServerResponse, ownName: 
   res.writeHead(200, { "Content-Type": contentType, "Cache-Control": "no-store" }).end(req.method === "HEAD" ? undefined : body);
 }
 
+/** The request's method and headers as a Web request's (its body is read from `req` itself). */
+function requestHead(req: IncomingMessage): RequestHead {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return { method: req.method ?? "POST", headers };
+}
+
+/** `POST /api/documents`, before Next.js: busboy reads the Node request itself; processing starts once the answer is sent. */
+async function serveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { response, afterAnswer } = await handleUpload(requestHead(req), req);
+  const body = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  // The answer is handed to the socket first; the documents' processing starts right after.
+  res.end(body);
+  // A refusal sent before the body's end: the rest is read and dropped (as Node does with a body
+  // nobody read), so the client reads the answer and the connection stays usable.
+  if (!req.readableEnded) req.resume();
+  await afterAnswer?.();
+}
+
 /** Paths whose requests are logged at debug only: static files, health checks and scrapes. */
 function isQuietPath(pathname: string): boolean {
   return pathname.startsWith("/_next/") || pathname === "/api/health" || pathname === METRICS_PATH || pathname === "/favicon.ico";
@@ -98,6 +121,13 @@ export async function createApplication(options: { port: number; host?: string; 
       serveMetrics(req, res, processName).catch((error: Error) => {
         logger.error("metrics scrape failed", { error: error.message });
         if (!res.headersSent) res.writeHead(503, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "The metrics could not be read now." }));
+      });
+      return;
+    }
+    if (pathname === UPLOAD_PATH && req.method === "POST") {
+      serveUpload(req, res).catch((error: Error) => {
+        logger.error("upload failed", { error: error.stack ?? error.message });
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "Something went wrong on our side. Please try again." }));
       });
       return;
     }

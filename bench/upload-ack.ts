@@ -10,6 +10,7 @@ import path from "node:path";
 import { log, QUICK, result, runFigure, scratchDir } from "./lib/figure";
 import { fixturePdfs, readParts, statusCounts } from "./lib/documents";
 import { uniqueCopy, writeTextPdf } from "./lib/pdf";
+import { cpuMs } from "./lib/proc";
 import { startBenchStack, startHelper, stopHelper, type BenchStack } from "./lib/stack";
 import { median, quantile } from "./lib/stats";
 import { timedPost, uploadForm } from "./lib/upload";
@@ -86,18 +87,24 @@ runFigure(async () => {
     stack.profileFromHere();
 
     const urls = { app: appURL, base: baseURL, store: storeURL };
-    const measured = { app: { p50: [] as number[], p95: [] as number[] }, base: { p50: [] as number[], p95: [] as number[] }, store: { p50: [] as number[], p95: [] as number[] } };
+    // Each server's own CPU time per upload: the work it does, apart from the machine's other load.
+    const pids = { app: stack.webPid, base: drain.child.pid!, store: storeOnly.child.pid! };
+    const series = () => ({ p50: [] as number[], p95: [] as number[], cpuMsPerUpload: [] as number[] });
+    const measured = { app: series(), base: series(), store: series() };
     const { app, base, store } = measured;
     for (let rep = 0; rep < REPETITIONS; rep++) {
       // Rotate which goes first, so a drifting machine load favours none.
       const targets = ["app", "base", "store"] as const;
       const order = targets.map((_, i) => targets[(i + rep) % targets.length]);
       for (const target of order) {
+        const cpuBefore = cpuMs(pids[target]);
         const times = await round(urls[target], pdf, `${target}-${rep}`, UPLOADS, CLIENTS);
+        const cpu = (cpuMs(pids[target]) - cpuBefore) / UPLOADS;
         const into = measured[target];
         into.p50.push(quantile(times, 0.5));
         into.p95.push(quantile(times, 0.95));
-        log(`upload: ${target} round ${rep + 1}/${REPETITIONS}: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`);
+        into.cpuMsPerUpload.push(cpu);
+        log(`upload: ${target} round ${rep + 1}/${REPETITIONS}: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, ${cpu.toFixed(2)} ms CPU per upload`);
       }
     }
     stack.profileUntilHere();
@@ -109,6 +116,7 @@ runFigure(async () => {
       pdfBytes: generated.bytes,
       pdfPages: generated.pages,
       baselineRuns: { p50: base.p50, p95: base.p95 },
+      cpuMsPerUpload: { app: median(app.cpuMsPerUpload), baseline: median(base.cpuMsPerUpload), storeOnly: median(store.cpuMsPerUpload) },
       storeOnly: { what: "bare node:http + the app's receiveUpload (busboy, sha256, disk), no Next.js/DB/queue", p50: median(store.p50), p95: median(store.p95), runs: store },
       documentsByStatusAtStart: backlogAtStart,
       documentsByStatusAtEnd: backlogAtEnd,

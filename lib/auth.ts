@@ -136,12 +136,15 @@ export async function authenticate(credentials: Credentials): Promise<CurrentUse
   return (await authenticateWith(credentials))?.user ?? null;
 }
 
+/** What signing a request in reads of it. */
+export type RequestHead = Pick<Request, "method" | "headers">;
+
 /**
  * The signed-in user of a route handler's request; 401 without valid credentials.
  * A request that changes something with a session cookie must come from this site's own pages
  * (its Origin, when sent, names this host): another site cannot act with a visitor's cookie.
  */
-export async function requireUser(request: Request): Promise<CurrentUser> {
+export async function requireUser(request: RequestHead): Promise<CurrentUser> {
   const credentials = { cookie: request.headers.get("cookie"), authorization: request.headers.get("authorization") };
   const user = await authenticate(credentials);
   if (!user) throw new HttpError(401, "Sign in, or send an API token as \"Authorization: Bearer <token>\".");
@@ -176,7 +179,7 @@ export function sameOrigin(origin: string | string[] | null | undefined, host: s
 }
 
 /** Whether a route handler's request came from this site's own pages (see `sameOrigin`). */
-export function isSameOrigin(request: Request): boolean {
+export function isSameOrigin(request: Pick<Request, "headers">): boolean {
   return sameOrigin(request.headers.get("origin"), request.headers.get("x-forwarded-host") ?? request.headers.get("host"));
 }
 

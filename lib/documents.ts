@@ -6,7 +6,6 @@ import type { Document, Prisma } from "./generated/prisma/client";
 import { prisma } from "./db";
 import { NotFoundError } from "./errors";
 import { isId } from "./pipeline/ids";
-import { isUniqueViolation } from "./prisma-errors";
 import { env } from "./env";
 import { queue } from "./queues";
 import { applyCutOff } from "./similarity/reasons";
@@ -45,34 +44,37 @@ export function toListItem(doc: Omit<Document, "text" | "vector" | "keyTerms" | 
 }
 
 /**
- * Creates a document per received file (of one batch, if given). Identical content already uploaded by the same owner
- * answers the existing document (marked duplicate) and its new copy of the bytes is dropped.
+ * Creates a document per received file (of one batch, if given), all in one statement. Identical
+ * content already uploaded by the same owner (or sent twice in the same request) answers the
+ * existing document, marked duplicate, and its new copy of the bytes is dropped.
  */
 export async function createDocuments(ownerId: string, files: ReceivedFile[], batchId?: string): Promise<{ document: Document; duplicate: boolean }[]> {
-  const results: { document: Document; duplicate: boolean }[] = [];
-  for (const file of files) {
-    try {
-      const document = await prisma.document.create({
-        data: {
-          ownerId,
-          title: titleFromFilename(file.filename),
-          filename: file.filename,
-          mimeType: file.mimeType,
-          size: file.size,
-          sha256: file.sha256,
-          storageKey: file.storageKey,
-          batchId,
-        },
-      });
-      results.push({ document, duplicate: false });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const existing = await prisma.document.findUniqueOrThrow({ where: { ownerId_sha256: { ownerId, sha256: file.sha256 } } });
-      await fileStorage().remove(file.storageKey);
-      results.push({ document: existing, duplicate: true });
-    }
-  }
-  return results;
+  const created = await prisma.document.createManyAndReturn({
+    data: files.map((file) => ({
+      ownerId,
+      title: titleFromFilename(file.filename),
+      filename: file.filename,
+      mimeType: file.mimeType,
+      size: file.size,
+      sha256: file.sha256,
+      storageKey: file.storageKey,
+      batchId,
+    })),
+    skipDuplicates: true,
+  });
+  const byKey = new Map(created.map((document) => [document.storageKey, document]));
+  const repeated = files.filter((file) => !byKey.has(file.storageKey));
+  const existing = repeated.length > 0 ? await prisma.document.findMany({ where: { ownerId, sha256: { in: repeated.map((file) => file.sha256) } } }) : [];
+  const bySha = new Map(existing.map((document) => [document.sha256, document]));
+  await Promise.all(repeated.map((file) => fileStorage().remove(file.storageKey)));
+  return files.map((file) => {
+    const document = byKey.get(file.storageKey);
+    if (document) return { document, duplicate: false };
+    const original = bySha.get(file.sha256);
+    // Only a delete for good between the insert and this read leaves no original.
+    if (!original) throw new Error(`the document with the content of "${file.filename}" went away while it was uploaded again`);
+    return { document: original, duplicate: true };
+  });
 }
 
 /** The longest title a person may give a document. */

@@ -8,6 +8,7 @@
  * also has to fit the owner's storage quota.
  */
 import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
 import { env } from "./env";
 import { TooManyRequestsError } from "./errors";
 import { formatBytes } from "./format";
@@ -118,17 +119,20 @@ async function recordBytes(ownerId: string, bytes: number): Promise<void> {
  * minute or its files what is left of the quota; after reading when its files do not fit what
  * is left of the file window. Its body's bytes are counted whatever happens.
  */
-export async function receiveRateLimitedUpload(ownerId: string, request: Request): Promise<ReceivedUpload> {
-  await checkUploadRate(ownerId);
-  const bytes = await use(BYTES, ownerId, 0, "check");
+export async function receiveRateLimitedUpload(ownerId: string, contentType: string | null, body: Readable | null): Promise<ReceivedUpload> {
+  // The three checks at once: one wait instead of three.
+  const [, bytes, quota] = await Promise.all([checkUploadRate(ownerId), use(BYTES, ownerId, 0, "check"), storageLeft(ownerId)]);
   if (bytes.waitMs > 0) throw refusal(BYTES, bytes.waitMs);
-  const quota = await storageLeft(ownerId);
   if (quota && quota.remainingBytes <= 0) throw quotaRefusal(quota);
 
   let received = 0;
+  const countBytes = () => {
+    countUploadBytes(received);
+    return recordBytes(ownerId, received);
+  };
   let upload: ReceivedUpload;
   try {
-    upload = await receiveUpload(request, {
+    upload = await receiveUpload(contentType, body, {
       bodyBytes(total) {
         received = total;
         // The wait is for the whole window: this request alone used what was left of it.
@@ -138,15 +142,15 @@ export async function receiveRateLimitedUpload(ownerId: string, request: Request
         if (quota && total > quota.remainingBytes) throw quotaRefusal(quota);
       },
     });
-  } finally {
-    countUploadBytes(received);
-    await recordBytes(ownerId, received);
-  }
-  try {
-    await takeUploadRate(ownerId, upload.files.length);
   } catch (error) {
-    await removeReceived(upload.files);
+    await countBytes();
     throw error;
+  }
+  // The bytes are counted while the files are taken from the window.
+  const [taken] = await Promise.allSettled([takeUploadRate(ownerId, upload.files.length), countBytes()]);
+  if (taken.status === "rejected") {
+    await removeReceived(upload.files);
+    throw taken.reason;
   }
   return upload;
 }

@@ -116,16 +116,16 @@ export interface ReceivedUpload {
 }
 
 /**
- * Streams the request's `files` parts to storage and judges each: too large or unsupported ones
- * are refused alone (`refused`); FilesRefusedError when every file was. Throws InvalidInputError,
- * TooLargeError (too many files) or what a watch throws, keeping nothing, for the whole request.
+ * Streams the `files` parts of a multipart body (`contentType` names its boundary) to storage and
+ * judges each: too large or unsupported ones are refused alone (`refused`); FilesRefusedError when
+ * every file was. Throws InvalidInputError, TooLargeError (too many files) or what a watch throws,
+ * keeping nothing, for the whole request.
  */
-export async function receiveUpload(request: Request, watch: UploadWatch = {}): Promise<ReceivedUpload> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!contentType.toLowerCase().startsWith("multipart/form-data") || !request.body) {
+export async function receiveUpload(contentType: string | null, body: Readable | null, watch: UploadWatch = {}): Promise<ReceivedUpload> {
+  if (!contentType?.toLowerCase().startsWith("multipart/form-data") || !body) {
     throw new InvalidInputError("Send the files as multipart/form-data, in parts named \"files\".");
   }
-  const parts = await streamParts(request, contentType, watch);
+  const parts = await streamParts(body, contentType, watch);
   try {
     if (parts.length === 0) throw new InvalidInputError("No files were sent: add one or more parts named \"files\".");
     const files: ReceivedFile[] = [];
@@ -155,7 +155,7 @@ async function judgePart(part: StoredPart): Promise<{ mimeType: SupportedMimeTyp
   return type ?? { error: new UnsupportedTypeError(`"${part.filename}" is not a supported type. Upload ${formatList("or")} files.`) };
 }
 
-function streamParts(request: Request, contentType: string, watch: UploadWatch): Promise<StoredPart[]> {
+function streamParts(source: Readable, contentType: string, watch: UploadWatch): Promise<StoredPart[]> {
   return new Promise((resolve, reject) => {
     let busboy: Busboy.Busboy;
     try {
@@ -225,12 +225,14 @@ function streamParts(request: Request, contentType: string, watch: UploadWatch):
       void Promise.allSettled(writes).then(() => removeReceived(parts).finally(() => reject(refusalOf(error))));
     };
 
-    const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream);
     source.on("error", fail);
     let bodyBytes = 0;
     if (watch.bodyBytes) source.on("data", (chunk: Buffer) => checked(watch.bodyBytes, (bodyBytes += chunk.length)));
     // A body that ends early (a client that went away) ends busboy inside a part: busboy errors.
     source.on("aborted", () => fail(new Error("the client went away")));
+    source.on("close", () => {
+      if (!source.readableEnded) fail(new Error("the body was closed before its end"));
+    });
     source.pipe(busboy);
   });
 }

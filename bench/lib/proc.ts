@@ -23,6 +23,13 @@ export function resetPeak(pid: number): boolean {
   }
 }
 
+/** The CPU time a process has used so far (user and system), in ms, from /proc/<pid>/stat (10 ms steps). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+  // utime and stime are the stat file's 14th and 15th fields (the 12th and 13th after the name), in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Pids of the direct children of a process. */
 export function childPids(parent = process.pid): number[] {
   const pids: number[] = [];

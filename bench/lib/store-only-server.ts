@@ -6,17 +6,11 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
-import type { ReadableStream } from "node:stream/web";
 import { receiveUpload } from "@/lib/upload";
 
 const server = createServer(async (req, res) => {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-  const body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
-  const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: body as unknown as BodyInit, duplex: "half" } as RequestInit);
   try {
-    const { files } = await receiveUpload(request);
+    const { files } = await receiveUpload(req.headers["content-type"] ?? null, req);
     res.writeHead(202, { "content-type": "application/json" });
     res.end(JSON.stringify({ documents: files.map((file) => ({ id: file.storageKey })) }));
   } catch (error) {
