@@ -49,6 +49,9 @@ const schema = z.object({
   EXTRACT_OFF_HEAP_MB: z.coerce.number().int().min(192).default(512),
   // The user parser children run as when the worker runs as root.
   EXTRACT_USER: z.string().min(1).default("nobody"),
+  // Set by the benchmarks' --profile only: parser children then run with the worker's NODE_OPTIONS
+  // (its profiler) and write a CPU profile each into this folder, so they may write files.
+  PARSER_CPU_PROFILE_DIR: z.string().min(1).optional(),
   // Word and OpenDocument files are ZIP archives: unpacked only up to this many entries and bytes.
   MAX_ARCHIVE_ENTRIES: z.coerce.number().int().positive().default(2000),
   MAX_UNPACKED_MB: z.coerce.number().int().positive().default(100),

@@ -2,7 +2,9 @@
 // SIGUSR2 starts profiling the main thread (so start-up and warm-up stay out of the profile); a
 // second SIGUSR2, a stop request (SIGTERM/SIGINT, before the program's own handlers) or the exit
 // writes <BENCH_CPU_PROFILE_DIR>/<script>-<pid>.cpuprofile. Only for processes that handle
-// SIGTERM themselves (the web and the worker).
+// SIGTERM themselves (the web and the worker), unless BENCH_CPU_PROFILE_FROM_START is set (the
+// parser child processes, which the worker starts and stops with SIGTERM): then profiling runs
+// from the start, and a stop request writes the profile and ends the process.
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
@@ -31,6 +33,17 @@ if (dir) {
     state = 'profiling';
     session.post('Profiler.start');
   });
-  for (const signal of ['SIGTERM', 'SIGINT']) process.prependListener(signal, write);
+  if (process.env.BENCH_CPU_PROFILE_FROM_START) {
+    state = 'profiling';
+    session.post('Profiler.start');
+    for (const signal of ['SIGTERM', 'SIGINT']) {
+      process.once(signal, () => {
+        write();
+        process.exit(0);
+      });
+    }
+  } else {
+    for (const signal of ['SIGTERM', 'SIGINT']) process.prependListener(signal, write);
+  }
   process.on('exit', write);
 }

@@ -44,7 +44,9 @@ export function stackEnv(name: string, extra: Record<string, string> = {}): Reco
     RECONCILE_STALE_AFTER_MS: "120000",
     WORKER_SHUTDOWN_TIMEOUT_MS: "2000",
     LOG_LEVEL: "error",
-    ...(profile ? { NODE_OPTIONS: `--import ${CPU_PROFILER}`, BENCH_CPU_PROFILE_DIR: path.join(profile, name) } : {}),
+    ...(profile
+      ? { NODE_OPTIONS: `--import ${CPU_PROFILER}`, BENCH_CPU_PROFILE_DIR: path.join(profile, name), PARSER_CPU_PROFILE_DIR: path.join(profile, name, "parsers") }
+      : {}),
     ...extra,
   };
 }

@@ -4,6 +4,8 @@
  * read neither the worker's secrets (/proc/<worker>/environ) nor the stored files themselves.
  */
 import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync } from "node:fs";
+import { env as settings } from "@/lib/env";
 
 /** The settings of the worker's environment a child gets; nothing else of it, secrets least of all. */
 const INHERITED_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "NODE_ENV"];
@@ -20,7 +22,18 @@ export function childEnvironment(): NodeJS.ProcessEnv {
   // pdf.js loads @napi-rs/canvas, whose allocator (mimalloc) reserves 1 GiB of writable memory
   // up front whenever the data limit leaves room for it, and then fails the parser for the rest.
   env.MIMALLOC_ARENA_RESERVE = "64MiB";
+  const profiles = profileFolder();
+  if (profiles) Object.assign(env, { NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", BENCH_CPU_PROFILE_DIR: profiles, BENCH_CPU_PROFILE_FROM_START: "1" });
   return env as NodeJS.ProcessEnv;
+}
+
+/** Where children write their CPU profiles (PARSER_CPU_PROFILE_DIR), made writable by their user; null when not profiling. */
+function profileFolder(): string | null {
+  const folder = settings.PARSER_CPU_PROFILE_DIR;
+  if (!folder) return null;
+  mkdirSync(folder, { recursive: true });
+  chmodSync(folder, 0o777);
+  return folder;
 }
 
 /**
@@ -40,7 +53,9 @@ export function memoryLimitBytes({ memoryMb, offHeapMb }: { memoryMb: number; of
  * hold the document).
  */
 export function limitedExec(command: string[], dataBytes: number): string[] {
-  return ["prlimit", `--data=${dataBytes}`, "--fsize=0", "--core=0", "--", ...command];
+  // A profiled child writes its profile (PARSER_CPU_PROFILE_DIR): no file size limit then.
+  const fileSize = settings.PARSER_CPU_PROFILE_DIR ? [] : ["--fsize=0"];
+  return ["prlimit", `--data=${dataBytes}`, ...fileSize, "--core=0", "--", ...command];
 }
 
 const users = new Map<string, { uid: number; gid: number }>();
