@@ -74,17 +74,15 @@ function requestHead(req: IncomingMessage): RequestHead {
   return { method: req.method ?? "POST", headers };
 }
 
-/** `POST /api/documents`, before Next.js: busboy reads the Node request itself; processing starts once the answer is sent. */
+/** `POST /api/documents`, before Next.js: busboy reads the Node request itself. */
 async function serveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { response, afterAnswer } = await handleUpload(requestHead(req), req);
+  const response = await handleUpload(requestHead(req), req);
   const body = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, Object.fromEntries(response.headers));
-  // The answer is handed to the socket first; the documents' processing starts right after.
   res.end(body);
   // A refusal sent before the body's end: the rest is read and dropped (as Node does with a body
   // nobody read), so the client reads the answer and the connection stays usable.
   if (!req.readableEnded) req.resume();
-  await afterAnswer?.();
 }
 
 /** Paths whose requests are logged at debug only: static files, health checks and scrapes. */

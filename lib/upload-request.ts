@@ -16,39 +16,30 @@ import { env } from "./env";
 import { errorResponse, rejectedFiles } from "./http";
 import { addLogContext } from "./logger";
 import { countUpload } from "./metrics/upload";
-import { createSubmission } from "./pipeline";
+import { submitDocuments } from "./pipeline";
 import { PRIORITY } from "./queues";
 import { receiveRateLimitedUpload } from "./upload-rate-limit";
 
 /** The path uploads are sent to. */
 export const UPLOAD_PATH = "/api/documents";
 
-/** An upload's answer, and what runs once it is sent (the new documents' processing starts). */
-export interface UploadAnswer {
-  response: Response;
-  afterAnswer?: () => Promise<void>;
-}
-
 /** Answers an upload request whose body is `body` (read once, by busboy). */
-export async function handleUpload(request: RequestHead, body: Readable | null): Promise<UploadAnswer> {
+export async function handleUpload(request: RequestHead, body: Readable | null): Promise<Response> {
   try {
     const user = await requireUser(request);
     addLogContext({ ownerId: user.id });
-    let afterAnswer: (() => Promise<void>) | undefined;
-    const response = await countUpload(async () => {
+    return await countUpload(async () => {
       const { files, refused } = await receiveRateLimitedUpload(user.id, request.headers.get("content-type"), body);
       // A person waiting for a few files goes before a large batch.
       const priority = files.length > env.BULK_UPLOAD_FILES ? PRIORITY.bulk : PRIORITY.interactive;
       const batchId = randomUUID();
-      const { submitted, start } = await createSubmission(user.id, files, { priority, batchId });
-      afterAnswer = start;
+      const submitted = await submitDocuments(user.id, files, { priority, batchId });
       return Response.json(
         { batchId, documents: submitted.map((s) => toUploaded(s.document, s.duplicate)), rejected: rejectedFiles(refused) },
         { status: 202 },
       );
     });
-    return { response, afterAnswer };
   } catch (error) {
-    return { response: errorResponse(error) };
+    return errorResponse(error);
   }
 }

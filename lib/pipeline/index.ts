@@ -6,7 +6,7 @@ export * from "./table";
 export * from "./statuses";
 export { isId } from "./ids";
 export { documentFlow, enqueueDocument, removeDocumentJobs, type FlowOptions } from "./flow";
-export { createSubmission, submitDocuments, type Submission, type Submitted } from "./submit";
+export { submitDocuments, type Submitted } from "./submit";
 export { enqueueTask } from "./tasks";
 export { BULK_ACTIONS, bulkAction, cancelDocument, deleteDocument, purgeDocument, purgeExpiredTrash, reprocessDocument, restoreDocument, retryDocument, type BulkAction, type BulkOutcome } from "./actions";
 export type { Failure } from "./rules";

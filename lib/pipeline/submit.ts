@@ -16,42 +16,25 @@ export interface Submitted {
   duplicate: boolean;
 }
 
-/** Documents created from stored files, and the start of their processing. */
-export interface Submission {
-  submitted: Submitted[];
-  /** Announces and enqueues each new document; never fails (a chain Redis cannot take now is left for the reconciler). */
-  start(): Promise<void>;
-}
-
 /**
- * Creates a document per stored file; their processing begins with `start`, which an upload runs
- * once it has answered. The rows are committed first: if Redis cannot take a chain then, that
- * document stays queued in the database and the reconciler enqueues it later, so a stored upload
- * is never refused or lost.
+ * Creates a document per stored file and starts its processing. The rows are committed first:
+ * if Redis cannot take a chain now, that document stays queued in the database and the
+ * reconciler enqueues it later, so a stored upload is never refused or lost.
  */
-export async function createSubmission(
+export async function submitDocuments(
   ownerId: string,
   files: ReceivedFile[],
   { priority, batchId }: { priority: number; batchId?: string },
-): Promise<Submission> {
-  const submitted = await createDocuments(ownerId, files, batchId);
-  const start = async () => {
-    for (const { document, duplicate } of submitted) {
-      if (duplicate) continue;
-      metrics().documents.inc({ status: "queued" });
-      // Announced before it is enqueued: a worker that starts at once can never be followed by "queued".
-      announce(document);
-      await enqueueDocument(document.id, { priority }).catch((error: Error) =>
-        logger.error("enqueue failed; left for the reconciler", { documentId: document.id, error: error.message }),
-      );
-    }
-  };
-  return { submitted, start };
-}
-
-/** Creates a document per stored file and starts its processing at once. */
-export async function submitDocuments(ownerId: string, files: ReceivedFile[], options: { priority: number; batchId?: string }): Promise<Submitted[]> {
-  const { submitted, start } = await createSubmission(ownerId, files, options);
-  await start();
-  return submitted;
+): Promise<Submitted[]> {
+  const created = await createDocuments(ownerId, files, batchId);
+  for (const { document, duplicate } of created) {
+    if (duplicate) continue;
+    metrics().documents.inc({ status: "queued" });
+    // Announced before it is enqueued: a worker that starts at once can never be followed by "queued".
+    announce(document);
+    await enqueueDocument(document.id, { priority }).catch((error: Error) =>
+      logger.error("enqueue failed; left for the reconciler", { documentId: document.id, error: error.message }),
+    );
+  }
+  return created;
 }

@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
 import type { ReadableStream } from "node:stream/web";
-import { after } from "next/server";
 import { InvalidInputError } from "@/lib/errors";
 import { listLibrary } from "@/lib/library";
 import { listQuerySchema, TRASH_STATUS } from "@/lib/library-query";
@@ -19,8 +18,4 @@ export const GET = withUser(async (request, user) => {
 });
 
 /** An upload (`lib/upload-request.ts`); the web process's server answers it before Next.js, so this serves only what reaches Next.js another way. */
-export async function POST(request: Request): Promise<Response> {
-  const { response, afterAnswer } = await handleUpload(request, request.body ? Readable.fromWeb(request.body as ReadableStream) : null);
-  if (afterAnswer) after(afterAnswer);
-  return response;
-}
+export const POST = (request: Request) => handleUpload(request, request.body ? Readable.fromWeb(request.body as ReadableStream) : null);
