@@ -15,18 +15,19 @@ import type { StageHandler } from "./handler";
 export const embed: StageHandler = {
   async handle({ document, signal, reportProgress }) {
     const text = document.text ?? "";
-    const chunks = splitIntoChunks(text, { maxTokens: env.CHUNK_TOKENS, overlapTokens: env.CHUNK_OVERLAP_TOKENS });
-    if (chunks.length === 0) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
+    if (text.trim().length === 0) throw new UnrecoverableError(`document ${document.id} has no extracted text`);
     const provider = aiProvider();
     const statistics = await currentStatistics(document.ownerId);
     // Progress follows the embedding batches sent, up to the key terms' step.
     await reportProgress(0.1, "Embedding the text");
     const options = { signal, onProgress: (fraction: number) => reportProgress(0.1 + 0.7 * fraction), statistics };
-    const vector = provider.embedDocument
+    // Chunks only for a provider that embeds pieces (tokenizing the whole text has its cost).
+    const embedded = provider.embedDocument
       ? await provider.embedDocument(text, options)
-      : meanVector(await provider.embed(chunks.map((chunk) => chunk.text), options));
+      : { vector: meanVector(await provider.embed(splitIntoChunks(text, { maxTokens: env.CHUNK_TOKENS, overlapTokens: env.CHUNK_OVERLAP_TOKENS }).map((chunk) => chunk.text), options)) };
     await reportProgress(0.8, "Finding key terms");
-    const { keyTerms, minhash } = describeText(text, statistics);
+    const { vector } = embedded;
+    const { keyTerms, minhash } = embedded.description ?? describeText(text, statistics);
     return {
       output: {
         vector: encodeVector(vector),

@@ -1,7 +1,7 @@
 import { LOCAL_EMBEDDING_DIMENSIONS, localEmbedding, localEmbeddingModel } from "@/lib/similarity/embedding";
 import { NO_STATISTICS, type LibraryStatistics } from "@/lib/similarity/weighting";
 import { summarizeLocally } from "./local-summary";
-import type { AiProvider, AnswerOptions, AnswerSource, EmbedOptions, SummarizeOptions } from "./provider";
+import type { AiProvider, AnswerOptions, AnswerSource, DocumentEmbedding, EmbedOptions, SummarizeOptions } from "./provider";
 
 export { LOCAL_EMBEDDING_DIMENSIONS };
 
@@ -31,10 +31,12 @@ export class LocalProvider implements AiProvider {
   }
 
   /** The whole text at once: term frequencies and their weights are the document's, not a chunk's. */
-  async embedDocument(text: string, opts: EmbedOptions = {}): Promise<number[]> {
-    const [vector] = await this.embed([text], opts);
+  async embedDocument(text: string, opts: EmbedOptions = {}): Promise<DocumentEmbedding> {
+    opts.signal?.throwIfAborted();
+    // The terms weighed for the vector are the document's description too: it is not made twice.
+    const { vector, keyTerms, minhash } = localEmbedding(text, opts.statistics ?? NO_STATISTICS);
     await opts.onProgress?.(1);
-    return vector;
+    return { vector, description: { keyTerms, minhash } };
   }
 
   /** No model writes here: the answer is the sources' quotes, one after another with their numbers. */

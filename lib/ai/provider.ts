@@ -1,3 +1,4 @@
+import type { TextDescription } from "@/lib/similarity/embedding";
 import type { LibraryStatistics } from "@/lib/similarity/weighting";
 import type { OutlineEntry } from "@/lib/document-types";
 
@@ -47,6 +48,12 @@ export interface AnswerOptions {
 }
 
 /** What the job chain needs from an AI backend: a summary of a text, one vector per text, and answers to questions. */
+/** A whole document's vector, with its description (key terms, MinHash) when making the vector gave it. */
+export interface DocumentEmbedding {
+  vector: number[];
+  description?: TextDescription;
+}
+
 export interface AiProvider {
   readonly name: string;
   readonly summaryModel: string;
@@ -59,7 +66,7 @@ export interface AiProvider {
   /** An answer to a question from numbered sources, citing them as [1], [2]. */
   answer(question: string, sources: AnswerSource[], opts?: AnswerOptions): Promise<string>;
   /** One vector for a whole document, for a provider that does better than averaging its chunks. */
-  embedDocument?(text: string, opts?: EmbedOptions): Promise<number[]>;
+  embedDocument?(text: string, opts?: EmbedOptions): Promise<DocumentEmbedding>;
   /** The model name of vectors made under these statistics, for a provider whose vectors depend on them. */
   embeddingModelFor?(statistics: LibraryStatistics): string;
 }

@@ -62,11 +62,12 @@ function staleIfMissing(documentId: string) {
 
 /** Marks a stage as running; returns the updated document (StaleDocumentError if it stopped meanwhile). */
 export async function startStage(document: Document, stage: Stage): Promise<Document> {
+  // The text is not sent back: the stage already has it, and it can be long.
   const updated = await prisma.document
-    .update({ where: { id: document.id, status: { in: ACTIVE } }, data: startUpdate(document, stage, new Date()) })
+    .update({ where: { id: document.id, status: { in: ACTIVE } }, data: startUpdate(document, stage, new Date()), omit: { text: true } })
     .catch(staleIfMissing(document.id));
   announce(updated);
-  return updated;
+  return { ...updated, text: document.text };
 }
 
 /**
@@ -79,15 +80,14 @@ export async function completeStage(
   stage: Stage,
   output: Prisma.DocumentUpdateInput,
   tx: Prisma.TransactionClient = prisma,
-): Promise<Document> {
+): Promise<void> {
   const updated = await tx.document
-    // Only a document still processing this stage takes the result.
-    .update({ where: { id: document.id, status: "processing", stage }, data: { ...output, ...completeUpdate(stage, new Date()) } })
+    // Only a document still processing this stage takes the result (the text, which can be long, is not sent back).
+    .update({ where: { id: document.id, status: "processing", stage }, data: { ...output, ...completeUpdate(stage, new Date()) }, omit: { text: true } })
     .catch(staleIfMissing(document.id));
   announce(updated);
   if (updated.status === "done") metrics().documents.inc({ status: "done" });
   if (output.summary !== undefined) await announceSummary(updated);
-  return updated;
 }
 
 /** Marks a queued or running document failed at a stage, with a message written for its owner. */
