@@ -63,8 +63,8 @@ export interface QuestionAnswerEvent {
 
 /**
  * How long a page that shows running work waits without hearing any event before it reads its
- * state again: an event can be lost with no connection noticing (a Redis Cluster node that is back
- * but has not yet rejoined its peers drops what is published to it).
+ * state again: an event can be lost with no connection noticing (seen once over a Redis Cluster
+ * while one of its nodes restarted).
  */
 export const EVENTS_QUIET_MS = 20_000;
 

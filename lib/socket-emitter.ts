@@ -5,20 +5,48 @@
 import { Emitter } from "@socket.io/redis-emitter";
 import { closeOnExit } from "./connections";
 import { credentialRoom, ownerRoom, type DocumentProgress, type DocumentSummaryEvent, type QuestionAnswerEvent, type ServerToClientEvents } from "./events";
-import { createFailFastConnection, onReconnect, REDIS_NAMESPACE } from "./redis";
+import { logger } from "./logger";
+import { createFailFastConnection, onReconnect, REDIS_NAMESPACE, type RedisClient } from "./redis";
 
 /** The Redis channel prefix shared by the emitter and the web processes' adapter (plain channels: every cluster node relays them). */
 export const SOCKET_CHANNEL_KEY = `${REDIS_NAMESPACE}-socket.io`;
 
 const cache = globalThis as unknown as { emitter?: Emitter<ServerToClientEvents> };
 
+/**
+ * What the emitter publishes through (it only ever calls `publish`, and never waits for it): a
+ * refused publish (Redis away) is caught, since nothing else would catch it and the process would
+ * end on it, and the next publish that goes through is followed by `lost()`.
+ */
+export function eventPublisher(redis: Pick<RedisClient, "publish">, lost: () => void): Pick<RedisClient, "publish"> {
+  let failing = false;
+  return {
+    publish: ((channel: string, message: string) =>
+      redis.publish(channel, message).then(
+        (receivers) => {
+          if (failing) {
+            failing = false;
+            lost();
+          }
+          return receivers;
+        },
+        (error: Error) => {
+          if (!failing) logger.warn("socket events are not being published", { error: error.message });
+          failing = true;
+          return 0;
+        },
+      )) as RedisClient["publish"],
+  };
+}
+
 function emitter(): Emitter<ServerToClientEvents> {
   if (!cache.emitter) {
     const redis = createFailFastConnection();
-    const emitter = new Emitter<ServerToClientEvents>(redis, { key: SOCKET_CHANNEL_KEY });
-    cache.emitter = emitter;
     // Events sent while Redis was away are lost: once it is back, every browser reads its state again.
-    onReconnect(redis, () => emitter.emit("events:missed"));
+    const missed = () => emitter.emit("events:missed");
+    const emitter = new Emitter<ServerToClientEvents>(eventPublisher(redis, missed), { key: SOCKET_CHANNEL_KEY });
+    cache.emitter = emitter;
+    onReconnect(redis, missed);
     closeOnExit("socket emitter", async () => {
       cache.emitter = undefined;
       await redis.quit().catch(() => redis.disconnect());

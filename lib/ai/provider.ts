@@ -47,13 +47,13 @@ export interface AnswerOptions {
   onRetry?: () => void;
 }
 
-/** What the job chain needs from an AI backend: a summary of a text, one vector per text, and answers to questions. */
 /** A whole document's vector, with its description (key terms, MinHash) when making the vector gave it. */
 export interface DocumentEmbedding {
   vector: number[];
   description?: TextDescription;
 }
 
+/** What the job chain needs from an AI backend: a summary of a text, one vector per text, and answers to questions. */
 export interface AiProvider {
   readonly name: string;
   readonly summaryModel: string;

@@ -68,6 +68,8 @@ export function createLocalStorage({ dir }: { dir: string }): FileStorage {
         await rename(partial, target);
         return measure.result();
       } catch (error) {
+        // The source too, when the file could not even be made (the pipeline never took it).
+        measure.stream.destroy();
         await rm(partial, { force: true });
         throw error;
       }
