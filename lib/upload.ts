@@ -228,9 +228,10 @@ function streamParts(source: Readable, contentType: string, watch: UploadWatch):
     source.on("error", fail);
     let bodyBytes = 0;
     if (watch.bodyBytes) source.on("data", (chunk: Buffer) => checked(watch.bodyBytes, (bodyBytes += chunk.length)));
-    // A body closed before its end (a client that went away) fails at once, wherever busboy is.
+    // A body that ends early (a client that went away) ends busboy inside a part: busboy errors.
+    source.on("aborted", () => fail(new Error("the client went away")));
     source.on("close", () => {
-      if (!source.readableEnded) fail(new Error("the client went away"));
+      if (!source.readableEnded) fail(new Error("the body was closed before its end"));
     });
     source.pipe(busboy);
   });

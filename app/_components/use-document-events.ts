@@ -69,18 +69,22 @@ export function useDocumentEvents(on: DocumentEventHandlers, working: boolean): 
     };
   }, []);
 
-  // While work runs: a read every few seconds with the socket down, and after a quiet spell with it up.
+  const polling = !connected && working;
   useEffect(() => {
-    if (!working) return;
-    heardAt.current = Date.now();
-    const timer = setInterval(
-      () => {
-        if (connected && Date.now() - heardAt.current < EVENTS_QUIET_MS) return;
-        heardAt.current = Date.now();
-        onPoll();
-      },
-      connected ? EVENTS_QUIET_MS / 4 : POLL_INTERVAL_MS,
-    );
+    if (!polling) return;
+    const timer = setInterval(() => onPoll(), POLL_INTERVAL_MS);
     return () => clearInterval(timer);
-  }, [working, connected]);
+  }, [polling]);
+
+  const listening = connected && working;
+  useEffect(() => {
+    if (!listening) return;
+    heardAt.current = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - heardAt.current < EVENTS_QUIET_MS) return;
+      heardAt.current = Date.now();
+      onPoll();
+    }, EVENTS_QUIET_MS / 4);
+    return () => clearInterval(timer);
+  }, [listening]);
 }
