@@ -34,7 +34,7 @@ test("drop a photo of a page with two text files and an archive: the three are p
 
     const refused = page.getByTestId("rejected-files");
     await expect(refused).toBeVisible();
-    await expect(refused.getByRole("listitem")).toHaveText([`"${names.archive}" is not a supported type. Upload PDF, plain text, Markdown, HTML, Word, OpenDocument text, PNG, JPEG, TIFF or WebP files.`]);
+    await expect(refused.getByRole("listitem")).toHaveText([`"${names.archive}" is not a supported type. Upload PDF, plain text, Markdown, HTML, Word, OpenDocument text, PowerPoint, PNG, JPEG, TIFF or WebP files.`]);
 
     for (const doc of documents) {
       await expect(rowOf(page, doc.title)).toHaveAttribute("data-status", "done", { timeout: PROCESSING_TIMEOUT });

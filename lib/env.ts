@@ -52,7 +52,7 @@ const schema = z.object({
   // Set by the benchmarks' --profile only: parser children then run with the worker's NODE_OPTIONS
   // (its profiler) and write a CPU profile each into this folder, so they may write files.
   PARSER_CPU_PROFILE_DIR: z.string().min(1).optional(),
-  // Word and OpenDocument files are ZIP archives: unpacked only up to this many entries and bytes.
+  // Word, OpenDocument and PowerPoint files are ZIP archives: unpacked only up to this many entries and bytes.
   MAX_ARCHIVE_ENTRIES: z.coerce.number().int().positive().default(2000),
   MAX_UNPACKED_MB: z.coerce.number().int().positive().default(100),
   // OCR of scanned PDF pages and images (Tesseract): its languages ("eng", "eng+deu"; each needs

@@ -1,6 +1,6 @@
 /**
- * Word (.docx) and OpenDocument (.odt) files made at test time, with a title property, headings,
- * paragraphs and bulleted lists, as the programs that write them lay them out.
+ * Word (.docx), OpenDocument (.odt) and PowerPoint (.pptx) files made at test time, with a title
+ * property, headings, paragraphs and bulleted lists, as the programs that write them lay them out.
  */
 import { strToU8, zipSync, type Zippable } from "fflate";
 
@@ -82,4 +82,70 @@ export function manyEntriesDocx(entries: number): Buffer {
   const extra: Zippable = {};
   for (let i = 0; i < entries; i++) extra[`customXml/item${i}.xml`] = strToU8("<a/>");
   return makeDocx({ blocks: [{ paragraph: "A document with many parts." }] }, extra);
+}
+
+export interface Slide {
+  title?: string;
+  /** The body placeholder's paragraphs (bulleted, as PowerPoint shows them). */
+  bullets?: string[];
+  /** A text box's paragraph (no bullet). */
+  box?: string;
+  notes?: string;
+}
+
+const P = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"';
+const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/** A shape of a slide: a placeholder of `type` (none: a text box; "obj", a slide's content placeholder, has no type attribute), its paragraphs as runs. */
+function shape(id: number, type: string | null, paragraphs: string[]): string {
+  const ph = type === null ? "" : type === "obj" ? '<p:ph idx="1"/>' : `<p:ph type="${type}" idx="${id}"/>`;
+  const body = paragraphs.map((text) => `<a:p><a:r><a:rPr lang="en-GB" dirty="0"/><a:t>${escape(text)}</a:t></a:r></a:p>`).join("");
+  return `<p:sp><p:nvSpPr><p:cNvPr id="${id}" name="Shape ${id}"/><p:cNvSpPr/><p:nvPr>${ph}</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>${body}</p:txBody></p:sp>`;
+}
+
+/**
+ * A .pptx as PowerPoint lays one out: presentation.xml lists the slides through its relationships
+ * (here in the reverse of their file names' order, as a deck whose slides were moved is), each
+ * slide a title placeholder, a body placeholder of bullets, a text box, a footer and a slide
+ * number; speaker notes on a notes page linked from the slide.
+ */
+export function makePptx({ title, slides }: { title?: string; slides: Slide[] }): Buffer {
+  const files: Zippable = {
+    "[Content_Types].xml": strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>${slides.map((_, i) => `<Override PartName="/ppt/slides/slide${slides.length - i}.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/>`).join("")}</Types>`,
+    ),
+    "_rels/.rels": strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="ppt/presentation.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>`,
+    ),
+    "docProps/core.xml": strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">${title === undefined ? "" : `<dc:title>${escape(title)}</dc:title>`}</cp:coreProperties>`,
+    ),
+    "ppt/presentation.xml": strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><p:presentation ${P}><p:sldIdLst>${slides.map((_, i) => `<p:sldId id="${256 + i}" r:id="rId${i + 2}"/>`).join("")}</p:sldIdLst><p:sldSz cx="12192000" cy="6858000"/></p:presentation>`,
+    ),
+    "ppt/_rels/presentation.xml.rels": strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/slideMaster" Target="slideMasters/slideMaster1.xml"/>${slides.map((_, i) => `<Relationship Id="rId${i + 2}" Type="${REL}/slide" Target="slides/slide${slides.length - i}.xml"/>`).join("")}</Relationships>`,
+    ),
+    "ppt/media/image1.png": new Uint8Array(64),
+  };
+  slides.forEach((slide, i) => {
+    const n = slides.length - i;
+    const shapes = [
+      slide.title === undefined ? "" : shape(2, i === 0 ? "ctrTitle" : "title", [slide.title]),
+      slide.bullets ? shape(3, "obj", slide.bullets) : "",
+      slide.box ? shape(4, null, [slide.box]) : "",
+      shape(5, "ftr", ["Harbour Board confidential"]),
+      `<p:sp><p:nvSpPr><p:cNvPr id="6" name="Slide Number"/><p:cNvSpPr/><p:nvPr><p:ph type="sldNum" sz="quarter" idx="12"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:p><a:fld id="{B6F15528}" type="slidenum"><a:t>${n}</a:t></a:fld></a:p></p:txBody></p:sp>`,
+    ].join("");
+    files[`ppt/slides/slide${n}.xml`] = strToU8(`<?xml version="1.0" encoding="UTF-8"?><p:sld ${P}><p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>${shapes}</p:spTree></p:cSld></p:sld>`);
+    const rels = [`<Relationship Id="rId1" Type="${REL}/slideLayout" Target="../slideLayouts/slideLayout1.xml"/>`];
+    if (slide.notes) {
+      rels.push(`<Relationship Id="rId2" Type="${REL}/notesSlide" Target="../notesSlides/notesSlide${n}.xml"/>`);
+      files[`ppt/notesSlides/notesSlide${n}.xml`] = strToU8(
+        `<?xml version="1.0" encoding="UTF-8"?><p:notes ${P}><p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>${shape(2, "sldImg", [])}${shape(3, "body", [slide.notes])}${shape(4, "sldNum", [String(n)])}</p:spTree></p:cSld></p:notes>`,
+      );
+    }
+    files[`ppt/slides/_rels/slide${n}.xml.rels`] = strToU8(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join("")}</Relationships>`);
+  });
+  return Buffer.from(zipSync(files));
 }

@@ -18,13 +18,14 @@ const PDF_SIGNATURE = Buffer.from("%PDF-", "latin1");
 const READABLE_SIGNATURES = new Set(["xml"]);
 /**
  * Binary formats file-type knows by their bytes that a parser reads: a ZIP holding
- * word/document.xml, an OpenDocument ZIP whose first entry `mimetype` names a text document,
+ * word/document.xml or ppt/presentation.xml, an OpenDocument ZIP whose first entry `mimetype` names a text document,
  * and the magic numbers of PNG, JPEG, TIFF and WebP.
  */
 const KNOWN_BINARY: Record<string, SupportedMimeType> = {
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   odt: "application/vnd.oasis.opendocument.text",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
   png: "image/png",
   jpg: "image/jpeg",
   tif: "image/tiff",
@@ -47,8 +48,12 @@ export async function detectType(head: Buffer, filename: string): Promise<Detect
 
   const known = await fileTypeFromBuffer(bytes).catch(() => undefined);
   if (known && KNOWN_BINARY[known.ext]) return { mimeType: KNOWN_BINARY[known.ext] };
-  // A Word document whose word/ entries begin past what file-type looked at in the head.
-  if ((bytes.length >= 4 && bytes.readUInt32LE(0) === ZIP_LOCAL_HEADER) || known?.ext === "zip") return zipEntryNames(bytes).some((name) => name.startsWith("word/")) ? { mimeType: KNOWN_BINARY.docx } : null;
+  // A Word or PowerPoint file whose word/ or ppt/ entries begin past what file-type looked at in the head.
+  if ((bytes.length >= 4 && bytes.readUInt32LE(0) === ZIP_LOCAL_HEADER) || known?.ext === "zip") {
+    const names = zipEntryNames(bytes);
+    if (names.some((name) => name.startsWith("word/"))) return { mimeType: KNOWN_BINARY.docx };
+    return names.some((name) => name.startsWith("ppt/")) ? { mimeType: KNOWN_BINARY.pptx } : null;
+  }
   if (known && !READABLE_SIGNATURES.has(known.ext)) return null;
   if (bytes.includes(0)) return null;
 

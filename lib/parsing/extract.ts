@@ -4,7 +4,7 @@ import { PasswordException, PDFParse, VerbosityLevel } from "pdf-parse";
 import type { OutlineEntry } from "@/lib/document-types";
 import { DocumentError } from "./errors";
 import { isImageType } from "./formats";
-import { readDocx, readOdt } from "./office";
+import { readDocx, readOdt, readPptx } from "./office";
 import { documentTitle } from "./title";
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zip";
 import { buildOutline, htmlHeadingOptions, markMarkdownHeadings, markPage, pdfBookmarks, takeMarks, type PdfOutlineSource } from "./outline";
@@ -17,7 +17,7 @@ export interface ExtractOptions {
   maxPages?: number;
   /** Keep at most this many characters of text; the rest is not read. */
   maxChars?: number;
-  /** How far a Word or OpenDocument file may be unpacked. */
+  /** How far a Word, OpenDocument or PowerPoint file may be unpacked. */
   zipLimits?: ZipLimits;
   /**
    * Answer with the pages that have no text (scans, and an image's one page) in `scannedPages`
@@ -172,6 +172,10 @@ async function extractRaw(bytes: Uint8Array, cut: boolean, mimeType: string, opt
     case "application/vnd.oasis.opendocument.text": {
       const odt = readOdt(bytes, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
       return { text: htmlToText(odt.html), pages: null, cut: false, storedTitle: odt.title, titleHeadingLevel: 6 };
+    }
+    case "application/vnd.openxmlformats-officedocument.presentationml.presentation": {
+      const deck = readPptx(bytes, opts.zipLimits ?? DEFAULT_ZIP_LIMITS);
+      return { text: htmlToText(deck.html), pages: null, cut: false, storedTitle: deck.title, titleHeadingLevel: 1 };
     }
     default:
       if (isImageType(mimeType)) return imageText(opts);

@@ -63,6 +63,13 @@ export const FORMATS = [
     extensions: [".odt"],
   },
   {
+    mimeType: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    key: "powerpoint",
+    name: "PowerPoint",
+    inText: { full: "PowerPoint", short: "PowerPoint", plural: "PowerPoint files" },
+    extensions: [".pptx"],
+  },
+  {
     mimeType: "image/png",
     key: "png",
     name: "PNG image",

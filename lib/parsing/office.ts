@@ -1,8 +1,10 @@
 /**
- * Word (.docx, through mammoth) and OpenDocument text (.odt, a small reader of its content.xml)
- * as HTML, so that their headings and lists are read like a web page's; each with the title its
- * properties store. The ZIP container is unpacked within limits first (./zip.ts).
+ * Word (.docx, through mammoth), OpenDocument text (.odt, a small reader of its content.xml) and
+ * PowerPoint (.pptx, a small reader of its slides' XML) as HTML, so that their headings and lists
+ * are read like a web page's; each with the title its properties store. The ZIP container is
+ * unpacked within limits first (./zip.ts), and only the parts with text: never embedded media.
  */
+import type { Unzipped } from "fflate";
 import mammoth from "mammoth";
 import { DocumentError } from "./errors";
 import { partText, repack, unpackParts, type ZipLimits } from "./zip";
@@ -35,6 +37,127 @@ export function readOdt(bytes: Uint8Array, limits: ZipLimits): OfficeDocument {
   const content = partText(parts, "content.xml");
   if (content === null) throw new DocumentError("This OpenDocument file has no text part (content.xml); it may be damaged.");
   return { html: odfToHtml(content), title: xmlElementText(partText(parts, "meta.xml"), "dc:title") };
+}
+
+/** The parts of a .pptx that its text needs: the slide list, the slides, their speaker notes, the properties. */
+const PPTX_PART = /^(docProps\/core\.xml|ppt\/presentation\.xml|ppt\/_rels\/presentation\.xml\.rels|ppt\/(slides|notesSlides)\/(_rels\/)?[^/]+\.xml(\.rels)?)$/;
+
+/** A PowerPoint deck as HTML, slide by slide in the deck's order, with its title property. */
+export function readPptx(bytes: Uint8Array, limits: ZipLimits): OfficeDocument {
+  const parts = unpackParts(bytes, (name) => PPTX_PART.test(name), limits, "PowerPoint file");
+  const slides = slideOrder(parts);
+  if (slides.length === 0) throw new DocumentError("This PowerPoint file has no slides (ppt/slides/); it may be damaged.");
+  const html = slides.map((slide, i) => {
+    const notes = relations(partText(parts, relsOf(slide)), slide).find((relation) => relation.type === "notesSlide");
+    const notesXml = notes ? partText(parts, notes.target) : null;
+    return slideToHtml(partText(parts, slide) ?? "", i === 0) + (notesXml ? slideToHtml(notesXml, false, true) : "");
+  });
+  return { html: `<html><body>${html.join("")}</body></html>`, title: xmlElementText(partText(parts, "docProps/core.xml"), "dc:title") };
+}
+
+/** The slides' part names in the order the deck shows them (presentation.xml's list), else by their number. */
+function slideOrder(parts: Unzipped): string[] {
+  const slideById = new Map(
+    relations(partText(parts, "ppt/_rels/presentation.xml.rels"), "ppt/presentation.xml")
+      .filter((relation) => relation.type === "slide")
+      .map((relation) => [relation.id, relation.target]),
+  );
+  const listed = Array.from((partText(parts, "ppt/presentation.xml") ?? "").matchAll(/<p:sldId\b([^>]*)>/g), ([, attributes]) => slideById.get(attribute(attributes, "r:id") ?? ""));
+  const ordered = listed.filter((name): name is string => name !== undefined && parts[name] !== undefined);
+  if (ordered.length > 0) return ordered;
+  const number = (name: string) => Number(/(\d+)\.xml$/.exec(name)?.[1] ?? 0);
+  return Object.keys(parts).filter((name) => /^ppt\/slides\/[^/]+\.xml$/.test(name)).sort((a, b) => number(a) - number(b));
+}
+
+/** The relationships part of a part (ppt/slides/slide1.xml → ppt/slides/_rels/slide1.xml.rels). */
+function relsOf(part: string): string {
+  const slash = part.lastIndexOf("/");
+  return `${part.slice(0, slash)}/_rels/${part.slice(slash + 1)}.rels`;
+}
+
+/** A relationships part's links inside the package: id, type (the type URI's last segment) and target part, resolved from `from`'s folder. */
+function relations(rels: string | null, from: string): { id: string; type: string; target: string }[] {
+  if (!rels) return [];
+  const folder = from.slice(0, from.lastIndexOf("/")).split("/");
+  return Array.from(rels.matchAll(/<Relationship\b([^>]*)>/g)).flatMap(([, attributes]) => {
+    const target = attribute(attributes, "Target");
+    if (!target || attribute(attributes, "TargetMode") === "External") return [];
+    const segments = target.startsWith("/") ? [] : [...folder];
+    for (const segment of target.replace(/^\//, "").split("/")) {
+      if (segment === "..") segments.pop();
+      else if (segment !== ".") segments.push(segment);
+    }
+    return [{ id: attribute(attributes, "Id") ?? "", type: attribute(attributes, "Type")?.split("/").pop() ?? "", target: segments.join("/") }];
+  });
+}
+
+function attribute(attributes: string, name: string): string | undefined {
+  return new RegExp(`(?:^|\\s)${name.replace(".", "\\.")}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attributes)?.slice(1).find((v) => v !== undefined);
+}
+
+/** Placeholder types whose text is the slide's title; and the ones a notes page holds besides the notes. */
+const TITLE_PLACEHOLDERS = new Set(["title", "ctrTitle"]);
+const NOTES_FURNITURE = new Set(["sldImg", "sldNum", "hdr", "ftr", "dt"]);
+/** Placeholders that hold the deck's body text, shown as bullets unless a paragraph says none. */
+const BODY_PLACEHOLDERS = new Set(["body", "obj"]);
+
+/**
+ * One slide (or its notes page) as HTML: the title placeholder as a heading (the first slide's as
+ * the deck's h1, the others' as h2), body placeholders' paragraphs as list items unless they have
+ * no bullet, other text (text boxes, table cells, subtitles) as paragraphs. Footers, dates and
+ * slide numbers are page furniture, left out. Text stays escaped as in the XML.
+ */
+export function slideToHtml(xml: string, first: boolean, notes = false): string {
+  const out: string[] = [];
+  let placeholder: string | null = null;
+  let paragraph: string[] | null = null;
+  let bullet: boolean | null = null;
+  let inText = false;
+  let listOpen = false;
+  const closeList = () => {
+    if (listOpen) out.push("</ul>");
+    listOpen = false;
+  };
+  for (const [, closing, name, attributes = "", selfClosing, text] of xml.matchAll(XML_TOKEN)) {
+    if (text !== undefined) {
+      if (inText && paragraph) paragraph.push(text);
+      continue;
+    }
+    if (name === "p:sp" || name === "p:graphicFrame") {
+      if (!closing) placeholder = null;
+      else closeList();
+    } else if (name === "p:ph" && !closing) {
+      placeholder = attribute(attributes, "type") ?? "obj";
+    } else if (name === "a:t") {
+      inText = !closing && !selfClosing;
+    } else if (name === "a:br" && paragraph) {
+      paragraph.push("<br>");
+    } else if ((name === "a:buNone" || name === "a:buChar" || name === "a:buAutoNum") && paragraph) {
+      bullet = name !== "a:buNone";
+    } else if (name === "a:p") {
+      if (!closing && !selfClosing) {
+        paragraph = [];
+        bullet = null;
+        continue;
+      }
+      const content = (paragraph ?? []).join("").trim();
+      paragraph = null;
+      if (!content || (placeholder !== null && NOTES_FURNITURE.has(placeholder)) || (notes && placeholder !== "body")) continue;
+      if (placeholder !== null && TITLE_PLACEHOLDERS.has(placeholder)) {
+        closeList();
+        out.push(first ? `<h1>${content}</h1>` : `<h2>${content}</h2>`);
+      } else if (bullet ?? (!notes && placeholder !== null && BODY_PLACEHOLDERS.has(placeholder))) {
+        if (!listOpen) out.push("<ul>");
+        listOpen = true;
+        out.push(`<li>${content}</li>`);
+      } else {
+        closeList();
+        out.push(`<p>${content}</p>`);
+      }
+    }
+  }
+  closeList();
+  return out.join("");
 }
 
 /** The text of the first `<name>` element of an XML document, entities decoded; null when absent or empty. */

@@ -1,8 +1,8 @@
 /**
  * A document's title from the document itself, one rule for every format: the title its format
- * stores (PDF metadata, HTML <title>, a Word or OpenDocument file's title property) unless it is
- * junk that programs write on their own, else its first heading; null when it has neither (the
- * file name is then the title).
+ * stores (PDF metadata, HTML <title>, a Word, OpenDocument or PowerPoint file's title property)
+ * unless it is junk that programs write on their own, else its first heading; null when it has
+ * neither (the file name is then the title).
  */
 
 const MAX_TITLE_CHARS = 200;

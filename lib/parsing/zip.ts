@@ -1,6 +1,7 @@
 /**
- * Unpacking the ZIP container of Word and OpenDocument files within limits: the number of entries
- * and the bytes they unpack to (a zip bomb named .docx fails its own document, nothing else).
+ * Unpacking the ZIP container of Word, OpenDocument and PowerPoint files within limits: the number
+ * of entries and the bytes they unpack to (a zip bomb named .docx fails its own document, nothing
+ * else).
  * Only the parts a reader asks for are unpacked, each into a buffer of its declared size, so a
  * part that lies about its size cannot unpack to more than it declared.
  */

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOwnStack, testRedisDatabase, type Stack } from "../harness";
 import { fixturePath } from "../fixtures";
 import { zipBombDocx } from "../hostile-files";
-import { makeDocx, makeOdt, manyEntriesDocx } from "../office-files";
+import { makeDocx, makeOdt, makePptx, manyEntriesDocx } from "../office-files";
 import { hugePngHeader, mixedPdf, noisePng, renderPages, scannedPdf } from "../scans";
 import { api, getDocument, ProgressWatcher, upload, type UploadFile } from "./client";
 
@@ -59,7 +59,7 @@ async function textOf(id: string): Promise<string> {
 const tag = () => randomUUID().slice(0, 8);
 
 describe("formats", () => {
-  it("reads a .docx and an .odt with their headings, lists and title", async () => {
+  it("reads a .docx, an .odt and a .pptx with their headings, lists and title", async () => {
     const word = tag();
     const content = {
       title: `Harbour Timetable ${word}`,
@@ -73,13 +73,25 @@ describe("formats", () => {
     const docs = await dropAndWait([
       { name: "timetable.docx", data: makeDocx(content) },
       { name: "timetable.odt", data: makeOdt({ ...content, title: undefined }) },
+      {
+        name: "timetable.pptx",
+        data: makePptx({
+          slides: [
+            { title: "Ferry services", box: `The morning ferry ${word} leaves the harbour at nine o'clock.` },
+            { title: "Changes this spring", bullets: ["A faster boat on Sundays", "A new pier for bicycles"], notes: `Mention the ${word} timetable.` },
+          ],
+        }),
+      },
     ]);
     const docx = docs.get("timetable.docx")!;
     const odt = docs.get("timetable.odt")!;
+    const pptx = docs.get("timetable.pptx")!;
     expect(docx).toMatchObject({ status: "done", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", title: `Harbour Timetable ${word}` });
     // No title property: the first heading is the title.
     expect(odt).toMatchObject({ status: "done", mimeType: "application/vnd.oasis.opendocument.text", title: "Ferry services" });
-    for (const doc of [docx, odt]) {
+    expect(pptx).toMatchObject({ status: "done", mimeType: "application/vnd.openxmlformats-officedocument.presentationml.presentation", title: "Ferry services" });
+    expect(await textOf(pptx.id)).toContain(`Mention the ${word} timetable.`);
+    for (const doc of [docx, odt, pptx]) {
       const text = await textOf(doc.id);
       expect(text).toContain(`The morning ferry ${word} leaves the harbour`);
       expect(text).toMatch(/A faster boat on Sundays\s+\* A new pier for bicycles/);

@@ -4,7 +4,7 @@ import { detectType } from "@/lib/parsing";
 import { strToU8, zipSync } from "fflate";
 import { fixturePath } from "../fixtures";
 import { zipBombDocx } from "../hostile-files";
-import { makeDocx, makeOdt } from "../office-files";
+import { makeDocx, makeOdt, makePptx } from "../office-files";
 
 const PNG_HEADER = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 
@@ -27,13 +27,15 @@ describe("detectType", () => {
     expect(await detectType(Buffer.from("no mark", "utf16le"), "notes.txt")).toBeNull();
   });
 
-  it("recognises Word and OpenDocument files by their ZIP entries, and refuses other zip archives, whatever they are called", async () => {
+  it("recognises Word, OpenDocument and PowerPoint files by their ZIP entries, and refuses other zip archives, whatever they are called", async () => {
     const content = { title: "Letter", blocks: [{ heading: "Dear reader" }, { paragraph: "Thanks for the letter." }] };
     const docx = makeDocx(content).subarray(0, 4100);
     const odt = makeOdt(content).subarray(0, 4100);
     expect(await detectType(docx, "letter.docx")).toEqual({ mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
     expect(await detectType(docx, "letter.txt")).toEqual({ mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
     expect(await detectType(odt, "letter.pdf")).toEqual({ mimeType: "application/vnd.oasis.opendocument.text" });
+    const pptx = makePptx({ slides: [{ title: "Dear reader", bullets: ["Thanks for the letter."] }] });
+    expect(await detectType(pptx.subarray(0, 4100), "letter.zip")).toEqual({ mimeType: "application/vnd.openxmlformats-officedocument.presentationml.presentation" });
     // A zip bomb shaped like a .docx is a Word file by its bytes: the Word reader's limits refuse it.
     expect(await detectType(zipBombDocx(1024 * 1024).subarray(0, 4100), "bomb.pdf")).toEqual({
       mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

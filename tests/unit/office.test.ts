@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { extractTextFromBytes } from "@/lib/parsing/extract";
 import { DocumentError } from "@/lib/parsing";
-import { odfToHtml } from "@/lib/parsing/office";
+import { odfToHtml, slideToHtml } from "@/lib/parsing/office";
 import { zipBombDocx } from "../hostile-files";
-import { makeDocx, makeOdt, manyEntriesDocx, type OfficeContent } from "../office-files";
+import { makeDocx, makeOdt, makePptx, manyEntriesDocx, type OfficeContent } from "../office-files";
 
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const ODT = "application/vnd.oasis.opendocument.text";
+const PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
 
 const read = (bytes: Buffer, mimeType: string) => extractTextFromBytes({ bytes, cut: false }, mimeType);
 
@@ -37,6 +38,62 @@ describe.each([
       ["Fixed", 2],
     ]);
     for (const entry of outline) expect(Array.from(text).slice(entry.offset).join("").startsWith(entry.title)).toBe(true);
+  });
+});
+
+describe("PowerPoint (.pptx)", () => {
+  const deck = {
+    slides: [
+      { title: "Harbour Timetable 2.4", box: "The ferry board's spring update." },
+      { title: "New boats", bullets: ["Sunday boats", "A bicycle pier"], notes: "Say that the pier opens in May." },
+      { title: "Fixed", bullets: ["Times after midnight & before dawn"] },
+    ],
+  };
+
+  it("reads the slides in the deck's order, their titles as the outline and their bullets as items, with the speaker notes", async () => {
+    const { text, outline, pages, title } = await read(makePptx(deck), PPTX);
+    expect(pages).toBeNull();
+    expect(title).toBe("Harbour Timetable 2.4");
+    expect(text).toContain("The ferry board's spring update.");
+    expect(text).toContain("* Sunday boats\n* A bicycle pier");
+    expect(text).toContain("Say that the pier opens in May.");
+    expect(text).toContain("* Times after midnight & before dawn");
+    expect(outline.map(({ title, level }) => [title, level])).toEqual([
+      ["Harbour Timetable 2.4", 1],
+      ["New boats", 2],
+      ["Fixed", 2],
+    ]);
+    for (const entry of outline) expect(Array.from(text).slice(entry.offset).join("").startsWith(entry.title)).toBe(true);
+    // The order presentation.xml gives, not the order of the slides' file names.
+    expect(text.indexOf("New boats")).toBeLessThan(text.indexOf("Fixed"));
+    expect(text.indexOf("Harbour Timetable")).toBeLessThan(text.indexOf("New boats"));
+  });
+
+  it("leaves out footers, slide numbers and the notes page's furniture", async () => {
+    const { text } = await read(makePptx(deck), PPTX);
+    expect(text).not.toContain("Harbour Board confidential");
+    expect(text).not.toMatch(/^\s*[123]\s*$/m);
+  });
+
+  it("takes the deck's title property over its first slide's title", async () => {
+    expect((await read(makePptx({ ...deck, title: "Spring timetable" }), PPTX)).title).toBe("Spring timetable");
+  });
+
+  it("says a deck without slides is damaged", async () => {
+    const empty = makePptx({ slides: [] });
+    const error = await read(empty, PPTX).catch((e: unknown) => e);
+    expect((error as DocumentError).message).toBe("This PowerPoint file has no slides (ppt/slides/); it may be damaged.");
+  });
+
+  it("reads a bullet a paragraph asks for in a text box, and none where a body paragraph turns it off", () => {
+    const sp = (ph: string, paragraph: string) =>
+      `<p:sp><p:nvSpPr><p:nvPr>${ph}</p:nvPr></p:nvSpPr><p:txBody>${paragraph}</p:txBody></p:sp>`;
+    const html = slideToHtml(
+      sp("", '<a:p><a:pPr><a:buChar char="•"/></a:pPr><a:r><a:t>boxed bullet</a:t></a:r></a:p>') +
+        sp('<p:ph idx="1"/>', '<a:p><a:pPr><a:buNone/></a:pPr><a:r><a:t>plain</a:t></a:r><a:br/><a:r><a:t>line</a:t></a:r></a:p>'),
+      false,
+    );
+    expect(html).toBe("<ul><li>boxed bullet</li></ul><p>plain<br>line</p>");
   });
 });
 

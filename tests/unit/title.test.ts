@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractTextFromBytes } from "@/lib/parsing/extract";
 import { documentTitle, isJunkTitle } from "@/lib/parsing/title";
-import { makeDocx, makeOdt } from "../office-files";
+import { makeDocx, makeOdt, makePptx } from "../office-files";
 
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const ODT = "application/vnd.oasis.opendocument.text";
@@ -89,11 +89,16 @@ describe("titles from each format", () => {
     expect(await titleOf("1 Introduction\n\nThe text goes on.\n\n2 Details\n\nMore.", "text/plain")).toBeNull();
   });
 
-  it("reads a Word or OpenDocument file's title property, else its first heading", async () => {
+  it("reads a Word, OpenDocument or PowerPoint file's title property, else its first heading", async () => {
     const blocks = [{ heading: "Ferry services" }, { paragraph: "The ferry leaves at nine." }];
     expect(await titleOf(makeDocx({ title: "Harbour Timetable", blocks }), DOCX)).toBe("Harbour Timetable");
     expect(await titleOf(makeDocx({ title: "Document1", blocks }), DOCX)).toBe("Ferry services");
     expect(await titleOf(makeOdt({ title: "Harbour Timetable", blocks }), ODT)).toBe("Harbour Timetable");
     expect(await titleOf(makeOdt({ blocks }), ODT)).toBe("Ferry services");
+    const slides = [{ title: "Ferry services", bullets: ["The ferry leaves at nine."] }];
+    const PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+    expect(await titleOf(makePptx({ title: "Harbour Timetable", slides }), PPTX)).toBe("Harbour Timetable");
+    expect(await titleOf(makePptx({ title: "PowerPoint Presentation", slides }), PPTX)).toBe("Ferry services");
+    expect(await titleOf(makePptx({ slides }), PPTX)).toBe("Ferry services");
   });
 });
