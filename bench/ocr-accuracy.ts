@@ -5,13 +5,22 @@
  * PDF's words (letters only, two or more, lower case, counted with repeats) that OCR read at
  * 300 DPI; the baseline the same at 150 DPI. Precision (the share of OCR's words that are the
  * PDF's) and seconds per page are in the details.
+ *
+ * Second result, the engine's choice: the same 300-DPI pages as PNG files, read by the app's
+ * Tesseract (a process per page, as the worker runs it) and by tesseract.js (WebAssembly, one
+ * worker thread kept for every page, `@tesseract.js-data/eng`'s default data, page segmentation
+ * set to Tesseract's automatic default), both on one thread: seconds a page, tesseract.js's
+ * against Tesseract's, and the words each read.
  */
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { promisify } from "node:util";
-import { ocrPdfPage, type OcrSettings } from "@/lib/parsing/ocr";
+import { createWorker, OEM, PSM } from "tesseract.js";
+import { ocrImage, ocrPdfPage, type OcrSettings } from "@/lib/parsing/ocr";
 import { fixturePath } from "../tests/fixtures";
-import { log, QUICK, result, runFigure } from "./lib/figure";
+import { log, QUICK, result, runFigure, scratchDir } from "./lib/figure";
 
 const run = promisify(execFile);
 
@@ -51,9 +60,23 @@ function matched(truth: string[], read: string[]): number {
   return hits;
 }
 
+/** Both engines' one thread: OpenMP's in Tesseract, the WebAssembly build's own in tesseract.js. */
+process.env.OMP_THREAD_LIMIT = "1";
+/** The language data tesseract.js reads (its default download cannot reach the network here). */
+const TESSERACT_JS_DATA = (createRequire(import.meta.url)("@tesseract.js-data/eng") as { langPath: string }).langPath;
+const ENGINES = ["tesseract", "tesseract.js"] as const;
+
 runFigure(async () => {
   const totals = Object.fromEntries(DPIS.map((dpi) => [dpi, { truth: 0, read: 0, hits: 0, ms: 0, pages: 0 }]));
+  const engines = Object.fromEntries(ENGINES.map((engine) => [engine, { read: 0, hits: 0, ms: 0 }]));
   const perPage: Record<string, unknown>[] = [];
+  const pngDir = scratchDir("ocr-png");
+  const rssBefore = process.memoryUsage().rss;
+  const workerStart = performance.now();
+  const jsWorker = await createWorker("eng", OEM.LSTM_ONLY, { langPath: TESSERACT_JS_DATA, gzip: true, cacheMethod: "none" });
+  await jsWorker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
+  const jsWorkerStartMs = performance.now() - workerStart;
+  let jsRssMb = 0;
   for (const [name, pages] of PAGES) {
     const pdf = await readFile(fixturePath(name));
     for (const page of pages) {
@@ -76,9 +99,36 @@ runFigure(async () => {
         row[`seconds${dpi}`] = ms / 1000;
         log(`${name} p${page} at ${dpi} DPI: ${hits}/${truth.length} words in ${Math.round(ms)} ms`);
       }
+      // The engines on the same PNG of the page at 300 DPI.
+      const root = path.join(pngDir, `${name}-${page}`);
+      await run("pdftoppm", ["-f", String(page), "-l", String(page), "-r", "300", "-gray", "-png", "-singlefile", fixturePath(name), root]);
+      const png = await readFile(`${root}.png`);
+      for (const engine of ENGINES) {
+        const started = performance.now();
+        const text =
+          engine === "tesseract"
+            ? await ocrImage(png, { languages: "eng", pageTimeoutMs: 120_000, dpi: 300, memoryBytes: 1280 * 2 ** 20, user: "nobody" })
+            : (await jsWorker.recognize(png)).data.text;
+        const ms = performance.now() - started;
+        const read = words(text);
+        const hits = matched(truth, read);
+        Object.assign(engines[engine], { read: engines[engine].read + read.length, hits: engines[engine].hits + hits, ms: engines[engine].ms + ms });
+        row[`${engine}Recall`] = (100 * hits) / Math.max(1, truth.length);
+        row[`${engine}Seconds`] = ms / 1000;
+        log(`${name} p${page} PNG by ${engine}: ${hits}/${truth.length} words in ${Math.round(ms)} ms`);
+      }
+      jsRssMb = Math.max(jsRssMb, (process.memoryUsage().rss - rssBefore) / 2 ** 20);
       perPage.push(row);
     }
   }
+  await jsWorker.terminate();
+  const truthWords = totals[300].truth;
+  const engineFigures = Object.fromEntries(
+    ENGINES.map((engine) => {
+      const { read, hits, ms } = engines[engine];
+      return [engine, { wordsRead: (100 * hits) / truthWords, precision: (100 * hits) / Math.max(1, read), secondsPerPage: ms / 1000 / totals[300].pages }];
+    }),
+  );
   const recall = (dpi: number) => (100 * totals[dpi].hits) / totals[dpi].truth;
   const precision = (dpi: number) => (100 * totals[dpi].hits) / totals[dpi].read;
   const secondsPerPage = (dpi: number) => totals[dpi].ms / 1000 / totals[dpi].pages;
@@ -101,6 +151,26 @@ runFigure(async () => {
         secondsPerPage300: secondsPerPage(300),
         secondsPerPage150: secondsPerPage(150),
         perPage,
+      },
+    }),
+    result({
+      name: "OCR seconds a page at 300 DPI, tesseract.js",
+      value: engineFigures["tesseract.js"].secondsPerPage,
+      unit: "s",
+      baseline: "the app's Tesseract (Debian tesseract-ocr, a process per page) on the same PNG pages",
+      baselineValue: engineFigures.tesseract.secondsPerPage,
+      runs: perPage.map((row) => row["tesseract.jsSeconds"] as number),
+      details: {
+        pages: totals[300].pages,
+        pdfWords: truthWords,
+        engines: engineFigures,
+        tesseractJs: {
+          version: "tesseract.js 7, @tesseract.js-data/eng 4.0.0 data, LSTM, PSM 3 (auto)",
+          workerStartSeconds: jsWorkerStartMs / 1000,
+          addedRssMb: jsRssMb,
+        },
+        tesseract: "Debian tesseract-ocr 5 with tesseract-ocr-eng (the fast LSTM data), PSM 3, words under 50 % confidence dropped as the app drops them",
+        note: "both on one thread; tesseract.js keeps one worker for every page (its start is counted apart), Tesseract starts a process a page as the worker does",
       },
     }),
   ];
