@@ -7,6 +7,7 @@ import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Document } from "@/lib/generated/prisma/client";
 import { encodeVector } from "@/lib/ai/vector";
+import { statisticsJobId } from "@/lib/pipeline/table";
 import { enqueueTask } from "@/lib/pipeline/tasks";
 import {
   currentStatistics,
@@ -56,7 +57,7 @@ export const similar: StageHandler = {
       // The index learns of this document on its next query: count it here.
       const size = (await index.size(prisma, document.ownerId, document.embeddingModel)) + 1;
       if (statisticsDue(size, statistics, { minDocuments: env.SIMILAR_STATISTICS_MIN_DOCUMENTS, growth: env.SIMILAR_STATISTICS_GROWTH })) {
-        await enqueueTask("similarity-statistics", { ownerId: document.ownerId }, `statistics-${document.ownerId}-v${statistics.version + 1}`);
+        await enqueueTask("similarity-statistics", { ownerId: document.ownerId }, statisticsJobId(document.ownerId, statistics.version + 1));
       }
     }
     return {};

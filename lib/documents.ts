@@ -6,6 +6,7 @@ import type { Document, Prisma } from "./generated/prisma/client";
 import { prisma } from "./db";
 import { NotFoundError } from "./errors";
 import { isId } from "./pipeline/ids";
+import { reembedJobId, statisticsJobId } from "./pipeline/table";
 import { env } from "./env";
 import { queue } from "./queues";
 import { applyCutOff } from "./similarity/reasons";
@@ -178,9 +179,8 @@ export async function getSimilarityStatus(ownerId: string): Promise<SimilaritySt
     select: { version: true, documents: true, createdAt: true, reembedDone: true, reembedTotal: true, listsDone: true, finishedAt: true },
   });
   const version = row?.version ?? 0;
-  // The job ids jobs/similar.ts and jobs/similarity-statistics.ts give these tasks.
   const refreshing =
-    (await pending(`statistics-${ownerId}-v${version + 1}`)) || (row !== null && (row.finishedAt === null || (await pending(`reembed-${ownerId}-v${version}`))));
+    (await pending(statisticsJobId(ownerId, version + 1))) || (row !== null && (row.finishedAt === null || (await pending(reembedJobId(ownerId, version)))));
   if (!row) return { refreshing, statistics: null };
   return {
     refreshing,

@@ -115,3 +115,12 @@ export function overallProgress(stage: Stage, fraction: number): number {
 export function stageJobId(documentId: string, stage: Stage): string {
   return `${documentId}-${stage}`;
 }
+
+/** The job ids of an owner's library statistics and of the re-embedding under them: one job per owner and version. */
+export function statisticsJobId(ownerId: string, version: number): string {
+  return `statistics-${ownerId}-v${version}`;
+}
+
+export function reembedJobId(ownerId: string, version: number): string {
+  return `reembed-${ownerId}-v${version}`;
+}

@@ -5,11 +5,13 @@
  * duplicate, the index survives a worker restart and a deleted index file, two workers inserting
  * at once lose no neighbour, a deleted document leaves the index and every list, and the
  * re-embedding after new statistics ends with every document on the new version, resuming after
- * its worker is killed.
+ * its worker is killed, and one whose job was lost is queued again by the reconciler.
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Queue } from "bullmq";
+import Redis from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES_DIR, fixturePath } from "../fixtures";
@@ -216,5 +218,27 @@ describe("re-embedding after new statistics", () => {
       `SELECT 1 FROM "Similarity" s JOIN "Document" a ON a.id = s."documentId" JOIN "Document" b ON b.id = s."similarId" WHERE a."embeddingModel" <> b."embeddingModel"`,
     );
     expect(mixed.rowCount).toBe(0);
+  });
+
+  it("is queued again by the reconciler when its job was lost, and ends", { timeout: 240_000 }, async () => {
+    await waitForSimilarityIdle(stack.baseURL);
+    // The latest statistics' lists half rebuilt, and their job gone (as with a flushed Redis, or a job that failed for good).
+    const { rows } = await db.query<{ ownerId: string; version: number }>(`SELECT "ownerId", "version" FROM "LibraryStatistics" ORDER BY "version" DESC LIMIT 1`);
+    const [{ ownerId, version }] = rows;
+    await db.query(`UPDATE "LibraryStatistics" SET "finishedAt" = NULL, "listsCursor" = NULL, "listsDone" = 0 WHERE "ownerId" = $1 AND "version" = $2`, [ownerId, version]);
+    const redis = new Redis(stack.env.REDIS_URL);
+    const maintenance = new Queue("maintenance", { connection: redis, prefix: stack.env.QUEUE_PREFIX });
+    try {
+      await maintenance.remove(`reembed-${ownerId}-v${version}`);
+      expect((await similarityStatus(stack.baseURL)).refreshing).toBe(true);
+      const after = await waitForSimilarityIdle(stack.baseURL, undefined, 180_000);
+      expect(after.statistics).toMatchObject({ version, reembedding: { finished: true } });
+      const { rows: indexed } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Document" WHERE "ownerId" = $1 AND "vectorSeq" IS NOT NULL`, [ownerId]);
+      expect(after.statistics!.reembedding.lists).toBe(indexed[0].n);
+      expect((await maintenance.getJob(`reembed-${ownerId}-v${version}`))?.name).toBe("reembed");
+    } finally {
+      await maintenance.close();
+      redis.disconnect();
+    }
   });
 });
