@@ -17,9 +17,9 @@ const PDF_SIGNATURE = Buffer.from("%PDF-", "latin1");
 /** Binary formats file-type knows that are still worth reading as text. */
 const READABLE_SIGNATURES = new Set(["xml"]);
 /**
- * Binary formats file-type knows by their bytes that a parser reads: a ZIP holding
- * word/document.xml or ppt/presentation.xml, an OpenDocument ZIP whose first entry `mimetype` names a text document,
- * and the magic numbers of PNG, JPEG, TIFF and WebP.
+ * Binary formats file-type knows by their bytes that a parser reads: a ZIP holding word/ or ppt/
+ * parts, an OpenDocument ZIP whose first entry `mimetype` names a text document, and the magic
+ * numbers of PNG, JPEG, TIFF and WebP.
  */
 const KNOWN_BINARY: Record<string, SupportedMimeType> = {
   pdf: "application/pdf",

@@ -91,13 +91,15 @@ function relations(rels: string | null, from: string): { id: string; type: strin
   });
 }
 
+/** An XML attribute's value in an element's attribute text (`name` as written, prefix included). */
 function attribute(attributes: string, name: string): string | undefined {
-  return new RegExp(`(?:^|\\s)${name.replace(".", "\\.")}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attributes)?.slice(1).find((v) => v !== undefined);
+  return new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attributes)?.slice(1).find((v) => v !== undefined);
 }
 
-/** Placeholder types whose text is the slide's title; and the ones a notes page holds besides the notes. */
+/** Placeholder types whose text is the slide's title. */
 const TITLE_PLACEHOLDERS = new Set(["title", "ctrTitle"]);
-const NOTES_FURNITURE = new Set(["sldImg", "sldNum", "hdr", "ftr", "dt"]);
+/** Placeholders of page furniture, not the deck's text: a notes page's slide image, numbers, headers, footers, dates. */
+const PAGE_FURNITURE = new Set(["sldImg", "sldNum", "hdr", "ftr", "dt"]);
 /** Placeholders that hold the deck's body text, shown as bullets unless a paragraph says none. */
 const BODY_PLACEHOLDERS = new Set(["body", "obj"]);
 
@@ -142,7 +144,7 @@ export function slideToHtml(xml: string, first: boolean, notes = false): string 
       }
       const content = (paragraph ?? []).join("").trim();
       paragraph = null;
-      if (!content || (placeholder !== null && NOTES_FURNITURE.has(placeholder)) || (notes && placeholder !== "body")) continue;
+      if (!content || (placeholder !== null && PAGE_FURNITURE.has(placeholder)) || (notes && placeholder !== "body")) continue;
       if (placeholder !== null && TITLE_PLACEHOLDERS.has(placeholder)) {
         closeList();
         out.push(first ? `<h1>${content}</h1>` : `<h2>${content}</h2>`);
