@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { closeAll } from "@/lib/connections";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
+import { startMetricsReports } from "@/lib/metrics";
 import { submitDocuments } from "@/lib/pipeline";
 import { PRIORITY } from "@/lib/queues";
 import { storeFile } from "@/lib/upload";
@@ -83,6 +84,9 @@ async function findOwner(email: string | undefined): Promise<string> {
   process.exit(2);
 }
 
+/** How long the import's metrics stay in the web process's sum after it ends: a few scrapes' worth. */
+const METRICS_KEPT_AFTER_MS = 5 * 60_000;
+
 async function main() {
   const { values, positionals } = parseArgs({ options: { user: { type: "string" } }, allowPositionals: true });
   const folder = positionals[0];
@@ -90,6 +94,7 @@ async function main() {
     console.error("usage: npm run import -- <folder> [--user <email>]");
     process.exit(2);
   }
+  startMetricsReports("import", { keepFinalMs: METRICS_KEPT_AFTER_MS });
   const failed = await importFolder(path.resolve(folder), await findOwner(values.user));
   await closeAll();
   process.exit(failed > 0 ? 1 : 0);

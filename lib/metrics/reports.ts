@@ -19,15 +19,16 @@ const PROCESSES = redisKey("metrics", "processes");
 const snapshotKey = (name: string) => redisKey("metrics", "processes", name);
 
 /**
- * Starts reporting this process's metrics through Redis (`role`: web or worker); returns its
+ * Starts reporting this process's metrics through Redis (`role`: web, worker, import); returns its
  * `process` label. `closeAll()` stops the reports and removes the snapshot, so the sum forgets a
- * process that stops at once.
+ * process that stops at once; with `keepFinalMs`, a one-shot process's last snapshot stays that
+ * long instead, so that scrapes after it ended still see what it counted.
  */
-export function startMetricsReports(role: string): string {
+export function startMetricsReports(role: string, { keepFinalMs = 0 }: { keepFinalMs?: number } = {}): string {
   const name = setProcessRole(role);
-  const report = async () => {
+  const report = async (ttlMs = REPORT_TTL_MS) => {
     const snapshot = JSON.stringify(await metrics().registry.getMetricsAsJSON());
-    await sharedRedis().multi().set(snapshotKey(name), snapshot, "PX", REPORT_TTL_MS).sadd(PROCESSES, name).exec();
+    await sharedRedis().multi().set(snapshotKey(name), snapshot, "PX", ttlMs).sadd(PROCESSES, name).exec();
   };
   // A failed report (Redis away) only leaves this process out of the sum until the next one.
   const safeReport = () => report().catch(() => undefined);
@@ -39,6 +40,7 @@ export function startMetricsReports(role: string): string {
     if (stopped) return;
     stopped = true;
     clearInterval(timer);
+    if (keepFinalMs > 0) return report(keepFinalMs).catch(() => undefined);
     await sharedRedis()
       .multi()
       .del(snapshotKey(name))

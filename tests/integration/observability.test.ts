@@ -5,14 +5,16 @@
  * A stack of its own, with two worker processes, logging everything (LOG_LEVEL=debug).
  */
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import parsePrometheusTextFormat, { type PrometheusFamily } from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUE_NAMES, STAGES, stageJobId } from "@/lib/pipeline/table";
 import { fixturePath } from "../fixtures";
-import { logLines, startOwnStack, testRedisDatabase, type Stack } from "../harness";
+import { logLines, startOwnStack, startProcess, testRedisDatabase, type Stack } from "../harness";
 import { api, createAccount, getDocument, ProgressWatcher, upload } from "./client";
 
 const DATABASE = "docsum_metrics";
@@ -206,6 +208,18 @@ describe("GET /metrics", () => {
       (s) => `failed: ${s.total("docsum_documents_total", { status: "failed" })}, before: ${before}`,
     );
     expect(scraped.total("docsum_stage_duration_seconds_count", { stage: "extract", outcome: "failed" })).toBeGreaterThanOrEqual(1);
+  });
+
+  it("counts the documents a command-line import queued, after the import ended", { timeout: 120_000 }, async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "import-metrics-"));
+    for (const topic of ["lighthouse", "ferry"]) {
+      await writeFile(path.join(folder, `${topic}.txt`), `Notes on the ${topic} ${randomBytes(6).toString("hex")}: kept by the harbour office.`);
+    }
+    const child = startProcess("import", "scripts/import.ts", { ...stack.env }, [folder]);
+    expect(await new Promise<number | null>((resolve) => child.once("exit", resolve))).toBe(0);
+    const imported = (s: Scrape) => s.samples("docsum_documents_total").filter((sample) => sample.labels.process?.startsWith("import@"));
+    const scraped = await read();
+    expect(imported(scraped).find((sample) => sample.labels.status === "queued")?.value).toBe(2);
   });
 });
 
