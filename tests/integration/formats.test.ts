@@ -1,5 +1,5 @@
 /**
- * Every document people have, against a stack of its own: Word and OpenDocument files, a scanned
+ * Every document people have, against a stack of its own: Word, OpenDocument and PowerPoint files, a scanned
  * PDF, a photo of a page and a PDF of text and scanned pages all end done with their words; OCR
  * moves the bar page by page; files that must not be read (a zip bomb named .docx, a .docx of
  * 10,000 parts, an image of noise, an image of 30,000 × 30,000 pixels) fail their own document
