@@ -1,10 +1,10 @@
 /**
  * Every document people have, against a stack of its own: Word, OpenDocument and PowerPoint
  * files, a scanned PDF, a photo of a page and a PDF of text and scanned pages all end done with
- * their words; OCR moves the bar page by page; files that must not be read (a zip bomb named .docx, a .docx of
- * 10,000 parts, an image of noise, an image of 30,000 × 30,000 pixels) fail their own document
- * while a good file of the same drop ends done; a drop with refused files keeps the others and
- * names the refused ones; a title the person set survives processing again.
+ * their words; OCR moves the bar page by page; files that must not be read (a zip bomb named
+ * .docx, a .docx of 10,000 parts, an image of noise, an image of 30,000 × 30,000 pixels) fail
+ * their own document while a good file of the same drop ends done; a drop with refused files
+ * keeps the others and names the refused ones; a title the person set survives processing again.
  */
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
