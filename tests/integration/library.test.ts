@@ -134,6 +134,21 @@ describe("paging", () => {
     expect(second.total).toBe(230);
   });
 
+  it("keeps its totals through statements that insert and delete many documents at once", async () => {
+    const owner = await createAccount(baseURL, `library-bulk-${randomUUID()}@example.com`);
+    const total = async (status?: string) => (await listPage(baseURL, { limit: "1", ...(status ? { status } : {}) }, owner.token)).total;
+    await db.query(
+      `INSERT INTO "Document" ("id", "ownerId", "title", "filename", "mimeType", "size", "sha256", "storageKey", "status", "stage", "progress", "updatedAt")
+       SELECT gen_random_uuid(), $1, 'Bulk ' || i, 'bulk-' || i || '.txt', 'text/plain', 100, md5($1 || i), 'bulk-' || i,
+              (CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'done' END)::"DocumentStatus", 'similar', 100, now()
+       FROM generate_series(1, 300) AS i`,
+      [owner.id],
+    );
+    expect([await total(), await total("done"), await total("failed")]).toEqual([300, 200, 100]);
+    await db.query(`DELETE FROM "Document" WHERE "ownerId" = $1 AND "title" IN (SELECT 'Bulk ' || i FROM generate_series(1, 150) AS i)`, [owner.id]);
+    expect([await total(), await total("done"), await total("failed")]).toEqual([150, 100, 50]);
+  });
+
   it("refuses a malformed cursor, limit, sort, status or type with a 400 naming it", async () => {
     const first = await listPage(baseURL, { limit: "5", sort: "newest" }, reader.token);
     const cases: [Record<string, string>, string][] = [
