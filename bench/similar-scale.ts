@@ -240,7 +240,7 @@ runFigure(async () => {
     }
     return results;
   } finally {
-    // One statement, as emptying a library's trash runs: its time is the count triggers' too.
+    // One statement for the whole library: its time is mostly the delete triggers' (counts, tombstones).
     const start = performance.now();
     await db.query(`DELETE FROM "Document" WHERE "ownerId" = $1`, [OWNER]);
     log(`similar: the library's documents deleted in ${(since(start) / 1000).toFixed(1)} s`);
