@@ -66,6 +66,11 @@ process.env.OMP_THREAD_LIMIT = "1";
 const TESSERACT_JS_DATA = (createRequire(import.meta.url)("@tesseract.js-data/eng") as { langPath: string }).langPath;
 const ENGINES = ["tesseract", "tesseract.js"] as const;
 
+/** The app's OCR settings for a page rendered at `dpi`, with the parser processes' limits. */
+function ocrSettings(dpi: number): OcrSettings {
+  return { languages: "eng", pageTimeoutMs: 120_000, dpi, memoryBytes: 1280 * 2 ** 20, user: "nobody" };
+}
+
 runFigure(async () => {
   const totals = Object.fromEntries(DPIS.map((dpi) => [dpi, { truth: 0, read: 0, hits: 0, ms: 0, pages: 0 }]));
   const engines = Object.fromEntries(ENGINES.map((engine) => [engine, { read: 0, hits: 0, ms: 0 }]));
@@ -84,9 +89,8 @@ runFigure(async () => {
       const truth = words(stdout);
       const row: Record<string, unknown> = { page: `${name} p${page}`, words: truth.length };
       for (const dpi of DPIS) {
-        const settings: OcrSettings = { languages: "eng", pageTimeoutMs: 120_000, dpi, memoryBytes: 1280 * 2 ** 20, user: "nobody" };
         const started = performance.now();
-        const read = words(await ocrPdfPage(pdf, page, settings));
+        const read = words(await ocrPdfPage(pdf, page, ocrSettings(dpi)));
         const ms = performance.now() - started;
         const hits = matched(truth, read);
         const total = totals[dpi];
@@ -107,12 +111,15 @@ runFigure(async () => {
         const started = performance.now();
         const text =
           engine === "tesseract"
-            ? await ocrImage(png, { languages: "eng", pageTimeoutMs: 120_000, dpi: 300, memoryBytes: 1280 * 2 ** 20, user: "nobody" })
+            ? await ocrImage(png, ocrSettings(300))
             : (await jsWorker.recognize(png)).data.text;
         const ms = performance.now() - started;
         const read = words(text);
         const hits = matched(truth, read);
-        Object.assign(engines[engine], { read: engines[engine].read + read.length, hits: engines[engine].hits + hits, ms: engines[engine].ms + ms });
+        const total = engines[engine];
+        total.read += read.length;
+        total.hits += hits;
+        total.ms += ms;
         row[`${engine}Recall`] = (100 * hits) / Math.max(1, truth.length);
         row[`${engine}Seconds`] = ms / 1000;
         log(`${name} p${page} PNG by ${engine}: ${hits}/${truth.length} words in ${Math.round(ms)} ms`);

@@ -6,7 +6,8 @@ import type { Document, Prisma } from "./generated/prisma/client";
 import { prisma } from "./db";
 import { NotFoundError } from "./errors";
 import { isId } from "./pipeline/ids";
-import { reembedJobId, statisticsJobId } from "./pipeline/table";
+import { reembedJobId, statisticsJobId, type TaskName } from "./pipeline/table";
+import { taskQueue } from "./pipeline/tasks";
 import { env } from "./env";
 import { queue } from "./queues";
 import { applyCutOff } from "./similarity/reasons";
@@ -164,9 +165,9 @@ export async function getDocumentText(ownerId: string, id: string, offset: numbe
   return { text: rows[0].slice ?? "", offset, total: rows[0].total ?? 0 };
 }
 
-/** Whether a job (by id, on the maintenance queue) is waiting or running. */
-async function pending(jobId: string): Promise<boolean> {
-  const job = await queue("maintenance").getJob(jobId);
+/** Whether a task's job (by id) is waiting or running. */
+async function pending(task: TaskName, jobId: string): Promise<boolean> {
+  const job = await queue(taskQueue(task)).getJob(jobId);
   if (!job) return false;
   return !["completed", "failed", "unknown"].includes(await job.getState());
 }
@@ -180,7 +181,8 @@ export async function getSimilarityStatus(ownerId: string): Promise<SimilaritySt
   });
   const version = row?.version ?? 0;
   const refreshing =
-    (await pending(statisticsJobId(ownerId, version + 1))) || (row !== null && (row.finishedAt === null || (await pending(reembedJobId(ownerId, version)))));
+    (await pending("similarity-statistics", statisticsJobId(ownerId, version + 1))) ||
+    (row !== null && (row.finishedAt === null || (await pending("reembed", reembedJobId(ownerId, version)))));
   if (!row) return { refreshing, statistics: null };
   return {
     refreshing,

@@ -14,6 +14,7 @@ import { Queue } from "bullmq";
 import Redis from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reembedJobId } from "@/lib/pipeline/table";
 import { FIXTURES_DIR, fixturePath } from "../fixtures";
 import { startOwnStack, stopProcess, testRedisDatabase, type Stack } from "../harness";
 import { api, fileFrom, getDocument, ProgressWatcher, signIn, similarityStatus, upload, waitForSimilarityIdle, type UploadFile } from "./client";
@@ -229,13 +230,13 @@ describe("re-embedding after new statistics", () => {
     const redis = new Redis(stack.env.REDIS_URL);
     const maintenance = new Queue("maintenance", { connection: redis, prefix: stack.env.QUEUE_PREFIX });
     try {
-      await maintenance.remove(`reembed-${ownerId}-v${version}`);
+      await maintenance.remove(reembedJobId(ownerId, version));
       expect((await similarityStatus(stack.baseURL)).refreshing).toBe(true);
       const after = await waitForSimilarityIdle(stack.baseURL, undefined, 180_000);
       expect(after.statistics).toMatchObject({ version, reembedding: { finished: true } });
       const { rows: indexed } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Document" WHERE "ownerId" = $1 AND "vectorSeq" IS NOT NULL`, [ownerId]);
       expect(after.statistics!.reembedding.lists).toBe(indexed[0].n);
-      expect((await maintenance.getJob(`reembed-${ownerId}-v${version}`))?.name).toBe("reembed");
+      expect((await maintenance.getJob(reembedJobId(ownerId, version)))?.name).toBe("reembed");
     } finally {
       await maintenance.close();
       redis.disconnect();
